@@ -1,0 +1,1 @@
+"""The gateway (issuer) service of a bank, and a market-maker bot."""

@@ -1,0 +1,1 @@
+"""xpay's tests."""

@@ -1,0 +1,1 @@
+"""Shared test helpers: the Env, a private mosquitto, free ports, real node processes."""

@@ -1,0 +1,1 @@
+"""XRP drops, IOU amounts with STAmount semantics, currencies, issues and the 64-bit Quality."""

@@ -1,0 +1,1 @@
+"""JSON-RPC and WebSocket API in rippled's dialect, over a small node facade."""

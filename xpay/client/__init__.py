@@ -1,0 +1,1 @@
+"""Async SDK for banks and market makers."""

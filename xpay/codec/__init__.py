@@ -1,0 +1,1 @@
+"""The XRPL binary codec (bytes <-> dict) and the address codec, driven by the protocol tables."""

@@ -1,0 +1,1 @@
+"""Family seeds, Ed25519 keys (PyNaCl), signing and verification, node keys."""

@@ -1,0 +1,1 @@
+"""The node: the ledger master (single writer of ledger state), the consensus adaptor, serve()."""

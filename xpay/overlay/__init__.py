@@ -1,0 +1,1 @@
+"""The peer overlay: one interface, an in-process transport and an MQTT transport."""

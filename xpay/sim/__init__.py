@@ -1,0 +1,1 @@
+"""Consensus simulation: virtual clock, simulated network with faults, Byzantine peers, collectors."""

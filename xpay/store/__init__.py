@@ -1,0 +1,1 @@
+"""SQLite persistence: ledger headers, transactions with metadata, state snapshots and diffs."""

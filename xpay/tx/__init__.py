@@ -1,0 +1,1 @@
+"""The apply pipeline, common checks, invariants, one module per transaction type."""
