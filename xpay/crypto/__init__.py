@@ -1,1 +1,6 @@
 """Family seeds, Ed25519 keys (PyNaCl), signing and verification, node keys."""
+
+from xpay.crypto.keys import KeyPair, account_id_from_public_key, verify
+from xpay.crypto.node_key import NodeKey
+
+__all__ = ["KeyPair", "NodeKey", "account_id_from_public_key", "verify"]
