@@ -1,0 +1,287 @@
+"""Ledger entries (rippled's SLEs) as immutable typed records.
+
+Each entry type the engine writes is a `NamedTuple` whose first field is its ledger key (rippled's
+SLE key, written as LedgerIndex in metadata and never serialised). A change yields a new value
+(`entry._replace(...)`), so a sandbox shares every unchanged entry with its parent. NamedTuples are
+the fastest immutable record CPython has (construction and `_replace` cost a third of a frozen
+dataclass's) and ledger entries are on the hottest path there is.
+
+Every entry converts to and from the codec's native field dict through one table per type, so the
+binary form, the JSON form and the metadata diff are all driven by the XRPL's field table, never
+written per type. Optional fields are None when absent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, TypeAlias
+
+from xpay.amounts import STAmount, XRPAmount
+from xpay.protocol.ids import AccountID, Currency, Hash256
+
+ZERO256 = Hash256(bytes(32))
+
+# LedgerEntryType codes (rippled's LedgerFormats.h).
+LT_ACCOUNT_ROOT = 0x0061
+LT_DIR_NODE = 0x0064
+LT_RIPPLE_STATE = 0x0072
+LT_OFFER = 0x006F
+LT_FEE_SETTINGS = 0x0073
+LT_LEDGER_HASHES = 0x0068
+
+
+class AccountRoot(NamedTuple):
+    """An account: its XRP balance, next sequence, owned-object count and settings."""
+
+    key: Hash256
+    account: AccountID
+    balance: XRPAmount
+    sequence: int
+    owner_count: int = 0
+    flags: int = 0
+    previous_txn_id: Hash256 = ZERO256
+    previous_txn_lgr_seq: int = 0
+    regular_key: AccountID | None = None
+    transfer_rate: int | None = None
+    domain: bytes | None = None
+    email_hash: bytes | None = None
+    message_key: bytes | None = None
+    tick_size: int | None = None
+    account_txn_id: Hash256 | None = None
+
+    ENTRY_TYPE = LT_ACCOUNT_ROOT
+
+
+class RippleState(NamedTuple):
+    """A trust line between the low and the high account (by account ID) in one currency.
+
+    `balance` is from the low account's side, with the neutral issuer ACCOUNT_ONE: positive means
+    the high account owes the low account.
+    """
+
+    key: Hash256
+    balance: STAmount
+    low_limit: STAmount
+    high_limit: STAmount
+    flags: int = 0
+    low_node: int | None = None
+    high_node: int | None = None
+    low_quality_in: int | None = None
+    low_quality_out: int | None = None
+    high_quality_in: int | None = None
+    high_quality_out: int | None = None
+    previous_txn_id: Hash256 = ZERO256
+    previous_txn_lgr_seq: int = 0
+
+    ENTRY_TYPE = LT_RIPPLE_STATE
+
+    @property
+    def low_account(self) -> AccountID:
+        return self.low_limit.issue.account
+
+    @property
+    def high_account(self) -> AccountID:
+        return self.high_limit.issue.account
+
+    @property
+    def currency(self) -> Currency:
+        return self.balance.issue.currency
+
+
+class DirectoryNode(NamedTuple):
+    """One page of a directory: an owner directory or one quality level of an order book."""
+
+    key: Hash256
+    root_index: Hash256
+    indexes: tuple[Hash256, ...] = ()
+    flags: int = 0
+    owner: AccountID | None = None
+    index_next: int | None = None
+    index_previous: int | None = None
+    taker_pays_currency: Currency | None = None
+    taker_pays_issuer: AccountID | None = None
+    taker_gets_currency: Currency | None = None
+    taker_gets_issuer: AccountID | None = None
+    exchange_rate: int | None = None
+
+    ENTRY_TYPE = LT_DIR_NODE
+
+
+class Offer(NamedTuple):
+    """A standing offer: its owner will give `taker_gets` for `taker_pays`."""
+
+    key: Hash256
+    account: AccountID
+    sequence: int
+    taker_pays: STAmount
+    taker_gets: STAmount
+    book_directory: Hash256
+    book_node: int = 0
+    owner_node: int = 0
+    flags: int = 0
+    expiration: int | None = None
+    previous_txn_id: Hash256 = ZERO256
+    previous_txn_lgr_seq: int = 0
+
+    ENTRY_TYPE = LT_OFFER
+
+
+class FeeSettings(NamedTuple):
+    """The network's fee schedule (the XRPFees form: amounts in drops)."""
+
+    key: Hash256
+    base_fee_drops: XRPAmount
+    reserve_base_drops: XRPAmount
+    reserve_increment_drops: XRPAmount
+    flags: int = 0
+
+    ENTRY_TYPE = LT_FEE_SETTINGS
+
+
+class LedgerHashes(NamedTuple):
+    """The skip list: hashes of the last 256 ledgers, for lookups by sequence."""
+
+    key: Hash256
+    hashes: tuple[Hash256, ...] = ()
+    last_ledger_sequence: int = 0
+    flags: int = 0
+
+    ENTRY_TYPE = LT_LEDGER_HASHES
+
+
+Entry: TypeAlias = AccountRoot | RippleState | DirectoryNode | Offer | FeeSettings | LedgerHashes
+
+THREADED_TYPES: frozenset[type] = frozenset({AccountRoot, RippleState, Offer})
+"""Entries that carry PreviousTxnID / PreviousTxnLgrSeq and are threaded by metadata."""
+
+
+# The field table: for each type, (attribute index, XRPL field name, to native, from native).
+_Conv = Callable[[Any], Any] | None
+
+
+def _xrp_to_native(v: XRPAmount) -> STAmount:
+    return STAmount.from_xrp(v)
+
+
+def _xrp_from_native(v: STAmount) -> XRPAmount:
+    return v.xrp()
+
+
+def _tuple_to_list(v: tuple[bytes, ...]) -> list[bytes]:
+    return list(v)
+
+
+_FIELD_NAMES: dict[type, dict[str, tuple[str, _Conv, _Conv]]] = {
+    AccountRoot: {
+        "account": ("Account", None, None),
+        "balance": ("Balance", _xrp_to_native, _xrp_from_native),
+        "sequence": ("Sequence", None, None),
+        "owner_count": ("OwnerCount", None, None),
+        "flags": ("Flags", None, None),
+        "previous_txn_id": ("PreviousTxnID", None, None),
+        "previous_txn_lgr_seq": ("PreviousTxnLgrSeq", None, None),
+        "regular_key": ("RegularKey", None, None),
+        "transfer_rate": ("TransferRate", None, None),
+        "domain": ("Domain", None, None),
+        "email_hash": ("EmailHash", None, None),
+        "message_key": ("MessageKey", None, None),
+        "tick_size": ("TickSize", None, None),
+        "account_txn_id": ("AccountTxnID", None, None),
+    },
+    RippleState: {
+        "balance": ("Balance", None, None),
+        "low_limit": ("LowLimit", None, None),
+        "high_limit": ("HighLimit", None, None),
+        "flags": ("Flags", None, None),
+        "low_node": ("LowNode", None, None),
+        "high_node": ("HighNode", None, None),
+        "low_quality_in": ("LowQualityIn", None, None),
+        "low_quality_out": ("LowQualityOut", None, None),
+        "high_quality_in": ("HighQualityIn", None, None),
+        "high_quality_out": ("HighQualityOut", None, None),
+        "previous_txn_id": ("PreviousTxnID", None, None),
+        "previous_txn_lgr_seq": ("PreviousTxnLgrSeq", None, None),
+    },
+    DirectoryNode: {
+        "root_index": ("RootIndex", None, None),
+        "indexes": ("Indexes", _tuple_to_list, tuple),
+        "flags": ("Flags", None, None),
+        "owner": ("Owner", None, None),
+        "index_next": ("IndexNext", None, None),
+        "index_previous": ("IndexPrevious", None, None),
+        "taker_pays_currency": ("TakerPaysCurrency", None, None),
+        "taker_pays_issuer": ("TakerPaysIssuer", None, None),
+        "taker_gets_currency": ("TakerGetsCurrency", None, None),
+        "taker_gets_issuer": ("TakerGetsIssuer", None, None),
+        "exchange_rate": ("ExchangeRate", None, None),
+    },
+    Offer: {
+        "account": ("Account", None, None),
+        "sequence": ("Sequence", None, None),
+        "taker_pays": ("TakerPays", None, None),
+        "taker_gets": ("TakerGets", None, None),
+        "book_directory": ("BookDirectory", None, None),
+        "book_node": ("BookNode", None, None),
+        "owner_node": ("OwnerNode", None, None),
+        "flags": ("Flags", None, None),
+        "expiration": ("Expiration", None, None),
+        "previous_txn_id": ("PreviousTxnID", None, None),
+        "previous_txn_lgr_seq": ("PreviousTxnLgrSeq", None, None),
+    },
+    FeeSettings: {
+        "base_fee_drops": ("BaseFeeDrops", _xrp_to_native, _xrp_from_native),
+        "reserve_base_drops": ("ReserveBaseDrops", _xrp_to_native, _xrp_from_native),
+        "reserve_increment_drops": ("ReserveIncrementDrops", _xrp_to_native, _xrp_from_native),
+        "flags": ("Flags", None, None),
+    },
+    LedgerHashes: {
+        "hashes": ("Hashes", _tuple_to_list, tuple),
+        "last_ledger_sequence": ("LastLedgerSequence", None, None),
+        "flags": ("Flags", None, None),
+    },
+}
+
+# Compiled per type: [(tuple position, field name, to-native converter)], skipping `key`.
+_TO_NATIVE: dict[type, tuple[tuple[int, str, _Conv], ...]] = {}
+# Per entry-type code: (class, {field name: (attribute, from-native converter)}).
+_FROM_NATIVE: dict[int, tuple[type, dict[str, tuple[str, _Conv]]]] = {}
+for _cls, _table in _FIELD_NAMES.items():
+    _fields: tuple[str, ...] = _cls._fields  # type: ignore[attr-defined]
+    _TO_NATIVE[_cls] = tuple(
+        (_fields.index(attr), name, to_native) for attr, (name, to_native, _) in _table.items()
+    )
+    _FROM_NATIVE[_cls.ENTRY_TYPE] = (  # type: ignore[attr-defined]
+        _cls,
+        {name: (attr, from_native) for attr, (name, _, from_native) in _table.items()},
+    )
+
+ENTRY_TYPES: dict[int, type] = {code: cls for code, (cls, _) in _FROM_NATIVE.items()}
+
+
+def to_fields(entry: Entry) -> dict[str, Any]:
+    """The entry as the codec's native field dict (LedgerEntryType included, key excluded)."""
+    out: dict[str, Any] = {"LedgerEntryType": entry.ENTRY_TYPE}
+    for pos, name, conv in _TO_NATIVE[type(entry)]:
+        v = entry[pos]
+        if v is not None:
+            out[name] = conv(v) if conv is not None else v
+    return out
+
+
+def from_fields(key: bytes, fields: Mapping[str, Any]) -> Entry:
+    """Build an entry from a native field dict; unknown types or fields raise ValueError."""
+    code = fields.get("LedgerEntryType")
+    spec = _FROM_NATIVE.get(code) if isinstance(code, int) else None
+    if spec is None:
+        raise ValueError(f"unsupported LedgerEntryType {code!r}")
+    cls, table = spec
+    kwargs: dict[str, Any] = {"key": Hash256(key)}
+    for name, value in fields.items():
+        if name in ("LedgerEntryType", "LedgerIndex"):
+            continue
+        attr_conv = table.get(name)
+        if attr_conv is None:
+            raise ValueError(f"{cls.__name__} has no field {name}")
+        attr, conv = attr_conv
+        kwargs[attr] = conv(value) if conv is not None else value
+    return cls(**kwargs)  # type: ignore[no-any-return]

@@ -1,0 +1,113 @@
+"""What an account holds and may spend, and what stops it: rippled's View.cpp read-side verbs.
+
+`account_holds`, `account_funds`, `xrp_liquid`, `transfer_rate`, the freeze checks and
+`require_auth`, with rippled's names in snake_case. They read through any view, so the payment
+engine's sandbox can adjust what it reports (`balance_hook`, `owner_count_hook`).
+"""
+
+from __future__ import annotations
+
+from xpay.amounts import PARITY_RATE, XRP_ISSUE, Issue, STAmount, XRPAmount
+from xpay.ledger import keylet
+from xpay.ledger.views import ReadView
+from xpay.protocol.flags import (
+    lsfGlobalFreeze,
+    lsfHighAuth,
+    lsfHighFreeze,
+    lsfLowAuth,
+    lsfLowFreeze,
+    lsfRequireAuth,
+)
+from xpay.protocol.ids import AccountID, Currency
+from xpay.protocol.ter import Tec, Tes
+
+
+def with_issuer(amount: STAmount, issuer: AccountID) -> STAmount:
+    """The same IOU value and currency, with another issuer (rippled's setIssuer)."""
+    return amount.with_issue(Issue(amount.issue.currency, issuer))
+
+
+def is_global_frozen(view: ReadView, issuer: AccountID) -> bool:
+    if not any(issuer):
+        return False
+    sle = view.read(keylet.account(issuer))
+    return sle is not None and bool(sle.flags & lsfGlobalFreeze)
+
+
+def is_individual_frozen(view: ReadView, account: AccountID, currency: Currency, issuer: AccountID) -> bool:
+    """The issuer froze this account's line (the freeze flag on the issuer's side of the line)."""
+    if not any(currency) or issuer == account:
+        return False
+    sle = view.read(keylet.line(account, issuer, currency))
+    return sle is not None and bool(sle.flags & (lsfHighFreeze if issuer > account else lsfLowFreeze))
+
+
+def is_frozen(view: ReadView, account: AccountID, currency: Currency, issuer: AccountID) -> bool:
+    if not any(currency):
+        return False
+    if is_global_frozen(view, issuer):
+        return True
+    return is_individual_frozen(view, account, currency, issuer)
+
+
+def xrp_liquid(view: ReadView, account: AccountID, owner_count_adj: int = 0) -> XRPAmount:
+    """XRP the account can spend: its balance above the reserve for what it owns (never negative)."""
+    sle = view.read(keylet.account(account))
+    if sle is None:
+        return XRPAmount(0)
+    owner_count = max(0, view.owner_count_hook(account, sle.owner_count) + owner_count_adj)
+    reserve = view.fees.account_reserve(owner_count).drops
+    balance = view.balance_hook(account, XRP_ISSUE.account, STAmount.from_xrp(sle.balance)).mantissa
+    return XRPAmount(balance - reserve if balance > reserve else 0)
+
+
+def account_holds(
+    view: ReadView,
+    account: AccountID,
+    currency: Currency,
+    issuer: AccountID,
+    *,
+    zero_if_frozen: bool,
+) -> STAmount:
+    """How much of (currency, issuer) the account holds; for XRP, what is above its reserve."""
+    if not any(currency):
+        return STAmount.from_xrp(xrp_liquid(view, account))
+    issue = Issue(currency, issuer)
+    if zero_if_frozen and is_frozen(view, account, currency, issuer):
+        return STAmount.zero(issue)
+    sle = view.read(keylet.line(account, issuer, currency))
+    if sle is None:
+        return STAmount.zero(issue)
+    balance = sle.balance
+    if account > issuer:
+        balance = -balance  # the line's balance is from the low account's side
+    return view.balance_hook(account, issuer, with_issuer(balance, issuer))
+
+
+def account_funds(view: ReadView, account: AccountID, default: STAmount, *, zero_if_frozen: bool) -> STAmount:
+    """What the account can deliver of `default`'s issue: an issuer's own IOUs are unlimited."""
+    if not default.native and default.issue.account == account:
+        return default
+    return account_holds(view, account, default.issue.currency, default.issue.account, zero_if_frozen=zero_if_frozen)
+
+
+def transfer_rate(view: ReadView, issuer: AccountID) -> int:
+    """The issuer's TransferRate (parts per billion; 1e9 = no fee)."""
+    sle = view.read(keylet.account(issuer))
+    if sle is not None and sle.transfer_rate:
+        return sle.transfer_rate
+    return PARITY_RATE
+
+
+def require_auth(view: ReadView, issue: Issue, account: AccountID) -> Tes | Tec:
+    """tecNO_AUTH / tecNO_LINE when the issuer requires authorisation and this account lacks it."""
+    if issue.is_xrp or issue.account == account:
+        return Tes.tesSUCCESS
+    issuer = view.read(keylet.account(issue.account))
+    if issuer is None or not issuer.flags & lsfRequireAuth:
+        return Tes.tesSUCCESS
+    line = view.read(keylet.line(account, issue.account, issue.currency))
+    if line is None:
+        return Tec.tecNO_LINE
+    auth_flag = lsfLowAuth if account > issue.account else lsfHighAuth
+    return Tes.tesSUCCESS if line.flags & auth_flag else Tec.tecNO_AUTH

@@ -1,0 +1,287 @@
+"""The XRPL's SHAMap: a radix-16 Merkle trie keyed by 256-bit keys, persistent and incremental.
+
+rippled keeps ledger state and each ledger's transactions in a SHAMap: inner nodes have sixteen
+branches selected by successive nibbles of the key; a leaf sits at the shallowest depth where no
+other leaf shares its branch, so an inner node never has a single leaf as its only descendant
+(except the root, which is always an inner node). Hashes:
+
+* inner node: SHA-512Half("MIN\\0" + the 16 child hashes, 32 zero bytes for an empty branch);
+* account-state leaf: SHA-512Half("MLN\\0" + entry bytes + key);
+* transaction-with-metadata leaf: SHA-512Half("SND\\0" + VL(tx) + VL(meta) + key);
+* transaction-only leaf (a consensus transaction set): SHA-512Half("TXN\\0" + tx), the tx ID;
+* an empty map hashes to 32 zero bytes.
+
+Here a map is immutable. `apply()` returns a new map that shares every untouched subtree with its
+parent (path copying), so each closed ledger keeps its own state at the cost of the paths that
+changed, and only those paths are rehashed. Leaves hold the caller's item (a ledger entry, or a
+transaction blob with its metadata) and serialise it lazily through the map's `LeafKind`, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from hashlib import sha512
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+ZERO_HASH = bytes(32)
+_INNER_PREFIX = b"MIN\x00"
+
+
+def _half(data: bytes) -> bytes:
+    return sha512(data).digest()[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class LeafKind(Generic[T]):
+    """How the leaves of one kind of map are hashed: `leaf_hash(key, item) -> 32 bytes`."""
+
+    name: str
+    leaf_hash: Callable[[bytes, T], bytes]
+
+
+class _Leaf:
+    __slots__ = ("hash", "item", "key")
+
+    def __init__(self, key: bytes, item: Any) -> None:
+        self.key = key
+        self.item = item
+        self.hash: bytes | None = None
+
+
+class _Inner:
+    __slots__ = ("children", "edit", "hash")
+
+    def __init__(self, children: list[_Inner | _Leaf | None], edit: object) -> None:
+        self.children = children
+        self.hash: bytes | None = None
+        # The batch that owns this node: a node created by the current batch is mutated in place
+        # (Clojure's transients); any other node is copied before it changes.
+        self.edit = edit
+
+
+def _nibble(key: bytes, depth: int) -> int:
+    byte = key[depth >> 1]
+    return (byte >> 4) if not depth & 1 else (byte & 0x0F)
+
+
+class SHAMap(Generic[T]):
+    """An immutable SHAMap. Reads are O(depth); `apply` path-copies; `root_hash` is cached."""
+
+    __slots__ = ("_count", "_kind", "_root")
+
+    def __init__(self, kind: LeafKind[T], root: _Inner | None = None, count: int = 0) -> None:
+        self._kind = kind
+        self._root = root if root is not None else _Inner([None] * 16, None)
+        self._count = count
+
+    @property
+    def kind(self) -> LeafKind[T]:
+        return self._kind
+
+    def __len__(self) -> int:
+        return self._count
+
+    def get(self, key: bytes) -> T | None:
+        node: _Inner | _Leaf | None = self._root
+        depth = 0
+        while node is not None:
+            if type(node) is _Leaf:
+                return node.item if node.key == key else None  # type: ignore[no-any-return]
+            byte = key[depth >> 1]
+            node = node.children[(byte >> 4) if not depth & 1 else (byte & 0x0F)]  # type: ignore[union-attr]
+            depth += 1
+        return None
+
+    def __contains__(self, key: bytes) -> bool:
+        return self.get(key) is not None
+
+    def apply(self, changes: Iterable[tuple[bytes, T | None]]) -> SHAMap[T]:
+        """A new map with `changes` applied: (key, item) sets, (key, None) deletes.
+
+        Deleting a missing key raises KeyError: a caller that deletes what is not there has a bug.
+        """
+        edit = object()
+        root = self._root
+        root = _Inner(list(root.children), edit)
+        count = self._count
+        for key, item in changes:
+            if item is None:
+                if not _delete(root, key, 0, edit):
+                    raise KeyError(key.hex())
+                count -= 1
+            elif _insert(root, key, item, 0, edit):
+                count += 1
+        return SHAMap(self._kind, root, count)
+
+    def root_hash(self) -> bytes:
+        return _hash(self._root, self._kind.leaf_hash) if self._count else ZERO_HASH
+
+    def items(self) -> Iterator[tuple[bytes, T]]:
+        """Every (key, item) in ascending key order."""
+        stack: list[_Inner | _Leaf | None] = [self._root]
+        while stack:
+            node = stack.pop()
+            if node is None:
+                continue
+            if type(node) is _Leaf:
+                yield node.key, node.item
+            else:
+                stack.extend(reversed(node.children))  # type: ignore[union-attr]
+
+    def keys(self) -> Iterator[bytes]:
+        for key, _ in self.items():
+            yield key
+
+    def succ(self, key: bytes, last: bytes | None = None) -> bytes | None:
+        """The first key strictly greater than `key` (and below `last`, when given), as rippled's succ()."""
+        found = _succ(self._root, key, 0)
+        if found is None or (last is not None and found >= last):
+            return None
+        return found
+
+
+def _insert(node: _Inner, key: bytes, item: Any, depth: int, edit: object) -> bool:
+    """Insert or replace under `node` (already owned by `edit`). True if the key is new."""
+    while True:
+        node.hash = None
+        branch = _nibble(key, depth)
+        child = node.children[branch]
+        if child is None:
+            node.children[branch] = _Leaf(key, item)
+            return True
+        if type(child) is _Leaf:
+            if child.key == key:
+                node.children[branch] = _Leaf(key, item)
+                return False
+            # Split: push both leaves down until their nibbles differ.
+            inner = _Inner([None] * 16, edit)
+            node.children[branch] = inner
+            d = depth + 1
+            while _nibble(key, d) == _nibble(child.key, d):
+                deeper = _Inner([None] * 16, edit)
+                inner.children[_nibble(key, d)] = deeper
+                inner = deeper
+                d += 1
+            inner.children[_nibble(key, d)] = _Leaf(key, item)
+            inner.children[_nibble(child.key, d)] = child
+            return True
+        assert type(child) is _Inner
+        if child.edit is not edit:
+            child = _Inner(list(child.children), edit)
+            node.children[branch] = child
+        node = child
+        depth += 1
+
+
+def _delete(node: _Inner, key: bytes, depth: int, edit: object) -> bool:
+    """Delete `key` under `node` (owned by `edit`), collapsing inner nodes left with one leaf."""
+    node.hash = None
+    branch = _nibble(key, depth)
+    child = node.children[branch]
+    if child is None:
+        return False
+    if type(child) is _Leaf:
+        if child.key != key:
+            return False
+        node.children[branch] = None
+        return True
+    assert type(child) is _Inner
+    if child.edit is not edit:
+        child = _Inner(list(child.children), edit)
+        node.children[branch] = child
+    if not _delete(child, key, depth + 1, edit):
+        return False
+    # Collapse: an inner node whose only descendant is one leaf is replaced by that leaf.
+    only: _Inner | _Leaf | None = None
+    for c in child.children:
+        if c is not None:
+            if only is not None or type(c) is _Inner:
+                return True
+            only = c
+    node.children[branch] = only
+    return True
+
+
+def _hash(node: _Inner, leaf_hash: Callable[[bytes, Any], bytes]) -> bytes:
+    h = node.hash
+    if h is not None:
+        return h
+    parts = [_INNER_PREFIX]
+    for child in node.children:
+        if child is None:
+            parts.append(ZERO_HASH)
+        elif type(child) is _Leaf:
+            ch = child.hash
+            if ch is None:
+                ch = child.hash = leaf_hash(child.key, child.item)
+            parts.append(ch)
+        else:
+            parts.append(_hash(child, leaf_hash))  # type: ignore[arg-type]
+    h = node.hash = _half(b"".join(parts))
+    return h
+
+
+def _succ(node: _Inner | _Leaf | None, key: bytes, depth: int) -> bytes | None:
+    if node is None:
+        return None
+    if type(node) is _Leaf:
+        return node.key if node.key > key else None
+    assert type(node) is _Inner
+    branch = _nibble(key, depth)
+    found = _succ(node.children[branch], key, depth + 1)
+    if found is not None:
+        return found
+    for child in node.children[branch + 1 :]:
+        if child is not None:
+            return _first(child)
+    return None
+
+
+def _first(node: _Inner | _Leaf) -> bytes:
+    while type(node) is _Inner:
+        node = next(c for c in node.children if c is not None)
+    assert type(node) is _Leaf
+    return node.key
+
+
+# Leaf kinds ---------------------------------------------------------------------------------
+
+
+def _vl(data: bytes) -> bytes:
+    """The XRPL's variable-length prefix (1 to 3 bytes)."""
+    n = len(data)
+    if n <= 192:
+        return bytes((n,))
+    if n <= 12480:
+        n -= 193
+        return bytes((193 + (n >> 8), n & 0xFF))
+    n -= 12481
+    return bytes((241 + (n >> 16), (n >> 8) & 0xFF, n & 0xFF))
+
+
+def state_leaf_kind(serialize: Callable[[T], bytes]) -> LeafKind[T]:
+    """Account-state leaves: MLN\\0 + serialised entry + key."""
+
+    def leaf_hash(key: bytes, item: T) -> bytes:
+        return _half(b"MLN\x00" + serialize(item) + key)
+
+    return LeafKind("state", leaf_hash)
+
+
+def _tx_meta_hash(key: bytes, item: tuple[bytes, bytes]) -> bytes:
+    tx, meta = item
+    return _half(b"SND\x00" + _vl(tx) + tx + _vl(meta) + meta + key)
+
+
+def _tx_only_hash(key: bytes, item: bytes) -> bytes:
+    return _half(b"TXN\x00" + item)
+
+
+TX_WITH_META: LeafKind[tuple[bytes, bytes]] = LeafKind("tx+meta", _tx_meta_hash)
+"""A closed ledger's transaction tree: item = (tx blob, metadata blob), key = tx ID."""
+
+TX_ONLY: LeafKind[bytes] = LeafKind("tx", _tx_only_hash)
+"""A consensus transaction set: item = tx blob, key = tx ID."""

@@ -1,0 +1,414 @@
+"""Views: layered, read-through access to ledger state (rippled's ReadView, OpenView, ApplyView).
+
+* A closed `Ledger` (xpay.ledger.ledger) is a read view: immutable.
+* An `OpenView` layers the changes of whole transactions over a closed ledger: it is the open
+  ledger a node applies transactions to tentatively, and the ledger being built from a consensus
+  set (then `build=True`: metadata is generated and entries are threaded, as rippled does only
+  when the view it applies to is not open).
+* A `Sandbox` layers the changes of one transaction (or one step of one) over any view; it either
+  commits into its parent (`apply()`) or is dropped. A transactor writes only into a sandbox, and
+  never undoes its own writes: on a tec result the pipeline drops the sandbox and charges the fee
+  in a fresh one. Metadata is derived from the top-level sandbox's diff against its base
+  (xpay.ledger.metadata), never written by hand.
+
+Entries are immutable (xpay.ledger.entries), so a sandbox shares every entry it did not change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple, Protocol, TypeVar
+
+from sortedcontainers import SortedList
+
+from xpay.amounts import STAmount, XRPAmount
+from xpay.ledger import keylet as kl
+from xpay.ledger.entries import Entry
+from xpay.protocol.ids import AccountID, Hash256
+
+E = TypeVar("E", bound=Entry)
+
+# Sandbox actions (rippled's ApplyStateTable::Action).
+INSERT = 1
+MODIFY = 2
+ERASE = 3
+
+
+class LogicError(Exception):
+    """A transactor broke a view's rules (double insert, update of a missing entry): a bug."""
+
+
+class Fees(NamedTuple):
+    """The fee schedule in force: base fee per transaction, account reserve, reserve per object."""
+
+    base: XRPAmount
+    reserve: XRPAmount
+    increment: XRPAmount
+
+    def account_reserve(self, owner_count: int) -> XRPAmount:
+        return XRPAmount(self.reserve.drops + owner_count * self.increment.drops)
+
+
+class ReadView(Protocol):
+    """What every view offers for reading."""
+
+    @property
+    def seq(self) -> int:
+        """The sequence of the ledger this view is (or will become)."""
+        ...
+
+    @property
+    def parent_close_time(self) -> int:
+        """Close time of the parent ledger, in seconds since the XRPL epoch (2000-01-01)."""
+        ...
+
+    @property
+    def fees(self) -> Fees: ...
+
+    @property
+    def open(self) -> bool:
+        """True for the tentative open ledger: no metadata, no threading."""
+        ...
+
+    def read(self, k: kl.Keylet[E]) -> E | None: ...
+
+    def read_key(self, key: bytes) -> Entry | None: ...
+
+    def succ(self, key: bytes, last: bytes | None = None) -> bytes | None: ...
+
+    def balance_hook(self, account: AccountID, issuer: AccountID, amount: STAmount) -> STAmount:
+        """What of `amount` (a balance read from the ledger) the account may spend in this view:
+        the amount itself, except in a payment sandbox (deferred credits)."""
+        ...
+
+    def owner_count_hook(self, account: AccountID, count: int) -> int: ...
+
+
+def _check(k: kl.Keylet[E], entry: Entry | None) -> E | None:
+    if entry is None:
+        return None
+    if k.type is not object and type(entry) is not k.type:
+        return None
+    return entry  # type: ignore[return-value]
+
+
+class ApplyView(ReadView, Protocol):
+    """A view that takes writes: the parent of a sandbox."""
+
+    def raw_insert(self, entry: Entry) -> None: ...
+
+    def raw_replace(self, entry: Entry) -> None: ...
+
+    def raw_erase(self, entry: Entry) -> None: ...
+
+    def raw_destroy_xrp(self, drops: int) -> None: ...
+
+
+class OpenView:
+    """Whole transactions' changes over a closed ledger, and the transactions themselves.
+
+    `items` maps a key to its new entry, or None where the entry was deleted. `txs` keeps each
+    applied transaction's (blob, metadata blob or None) in application order.
+    """
+
+    __slots__ = ("_base", "_fees", "_inserted", "_parent_close_time", "_seq", "build", "destroyed_drops", "items", "txs")
+
+    def __init__(
+        self,
+        base: ReadView,
+        *,
+        parent_close_time: int,
+        build: bool = False,
+    ) -> None:
+        self._base = base
+        self._seq = base.seq + 1
+        self._parent_close_time = parent_close_time
+        self._fees = base.fees
+        self.build = build
+        self.items: dict[bytes, Entry | None] = {}
+        self.txs: dict[Hash256, tuple[bytes, bytes | None]] = {}
+        self.destroyed_drops = 0
+        # Keys created in this view (the base lacks them), ordered for succ().
+        self._inserted: SortedList | None = None
+
+    @property
+    def base(self) -> ReadView:
+        return self._base
+
+    @property
+    def seq(self) -> int:
+        return self._seq
+
+    @property
+    def parent_close_time(self) -> int:
+        return self._parent_close_time
+
+    @property
+    def fees(self) -> Fees:
+        return self._fees
+
+    @property
+    def open(self) -> bool:
+        return not self.build
+
+    def read(self, k: kl.Keylet[E]) -> E | None:
+        items = self.items
+        if k.key in items:
+            return _check(k, items[k.key])
+        return self._base.read(k)
+
+    def read_key(self, key: bytes) -> Entry | None:
+        if key in self.items:
+            return self.items[key]
+        return self._base.read_key(key)
+
+    def succ(self, key: bytes, last: bytes | None = None) -> bytes | None:
+        items = self.items
+        nxt: bytes | None = key
+        while True:
+            nxt = self._base.succ(nxt, last)  # type: ignore[arg-type]
+            if nxt is None or items.get(nxt, True) is not None:
+                break
+        return _earlier(self._inserted, key, last, nxt)
+
+    def balance_hook(self, account: AccountID, issuer: AccountID, amount: STAmount) -> STAmount:
+        return amount
+
+    def owner_count_hook(self, account: AccountID, count: int) -> int:
+        return count
+
+    def raw_insert(self, entry: Entry) -> None:
+        key = entry.key
+        if key not in self.items:
+            if self._inserted is None:
+                self._inserted = SortedList()
+            self._inserted.add(key)
+        self.items[key] = entry
+
+    def raw_replace(self, entry: Entry) -> None:
+        self.items[entry.key] = entry
+
+    def raw_erase(self, entry: Entry) -> None:
+        key = entry.key
+        if self._inserted is not None and key in self._inserted:
+            # Created and deleted within this view: the base never had it.
+            self._inserted.remove(key)
+            del self.items[key]
+        else:
+            self.items[key] = None
+
+    def raw_destroy_xrp(self, drops: int) -> None:
+        self.destroyed_drops += drops
+
+    def tx_count(self) -> int:
+        return len(self.txs)
+
+    def add_tx(self, tx_id: Hash256, blob: bytes, meta: bytes | None) -> None:
+        if tx_id in self.txs:
+            raise LogicError(f"transaction {tx_id.hex()} applied twice")
+        self.txs[tx_id] = (blob, meta)
+
+
+class Sandbox:
+    """One transaction's (or one step's) changes over a parent view; commit with `apply()`.
+
+    `items` maps a key to (action, entry): INSERT (new here), MODIFY (exists in the parent, changed
+    here), ERASE (exists in the parent, deleted here; the entry is its last value).
+    """
+
+    __slots__ = ("_inserted", "_parent", "destroyed_drops", "items")
+
+    def __init__(self, parent: ApplyView | Sandbox) -> None:
+        self._parent = parent
+        self.items: dict[bytes, tuple[int, Entry]] = {}
+        self.destroyed_drops = 0
+        # Keys with action INSERT, ordered for succ(); created on the first insert.
+        self._inserted: SortedList | None = None
+
+    def _track_insert(self, key: bytes) -> None:
+        if self._inserted is None:
+            self._inserted = SortedList()
+        self._inserted.add(key)
+
+    def _untrack_insert(self, key: bytes) -> None:
+        assert self._inserted is not None
+        self._inserted.remove(key)
+
+    @property
+    def parent(self) -> ApplyView | Sandbox:
+        return self._parent
+
+    @property
+    def seq(self) -> int:
+        return self._parent.seq
+
+    @property
+    def parent_close_time(self) -> int:
+        return self._parent.parent_close_time
+
+    @property
+    def fees(self) -> Fees:
+        return self._parent.fees
+
+    @property
+    def open(self) -> bool:
+        return self._parent.open
+
+    # Reads ----------------------------------------------------------------------------------
+
+    def read(self, k: kl.Keylet[E]) -> E | None:
+        item = self.items.get(k.key)
+        if item is None:
+            return self._parent.read(k)
+        if item[0] == ERASE:
+            return None
+        return _check(k, item[1])
+
+    def read_key(self, key: bytes) -> Entry | None:
+        item = self.items.get(key)
+        if item is None:
+            return self._parent.read_key(key)
+        return None if item[0] == ERASE else item[1]
+
+    def exists(self, k: kl.Keylet[E]) -> bool:
+        return self.read(k) is not None
+
+    def succ(self, key: bytes, last: bytes | None = None) -> bytes | None:
+        items = self.items
+        nxt: bytes | None = key
+        while True:
+            nxt = self._parent.succ(nxt, last)  # type: ignore[arg-type]
+            if nxt is None:
+                break
+            item = items.get(nxt)
+            if item is None or item[0] != ERASE:
+                break
+        return _earlier(self._inserted, key, last, nxt)
+
+    def balance_hook(self, account: AccountID, issuer: AccountID, amount: STAmount) -> STAmount:
+        return amount
+
+    def owner_count_hook(self, account: AccountID, count: int) -> int:
+        return count
+
+    def credit_hook(self, sender: AccountID, receiver: AccountID, amount: STAmount, pre_credit_balance: STAmount) -> None:
+        """Called on every balance change: a payment sandbox records deferred credits here."""
+
+    def adjust_owner_count_hook(self, account: AccountID, current: int, new: int) -> None:
+        """Called on every owner count change: a payment sandbox records the maximum here."""
+
+    # Writes (rippled's ApplyView: insert / update / erase) -----------------------------------
+
+    def insert(self, entry: Entry) -> None:
+        key = entry.key
+        item = self.items.get(key)
+        if item is None:
+            if self._parent.read_key(key) is not None:
+                raise LogicError(f"insert: {type(entry).__name__} {key.hex()} already exists")
+            self.items[key] = (INSERT, entry)
+            self._track_insert(key)
+        elif item[0] == ERASE:
+            self.items[key] = (MODIFY, entry)
+        else:
+            raise LogicError(f"insert: {type(entry).__name__} {key.hex()} already exists")
+
+    def update(self, entry: Entry) -> None:
+        key = entry.key
+        item = self.items.get(key)
+        if item is None:
+            # The caller read the entry from this view to change it, so the parent has it; the
+            # metadata pass (which reads the original) catches a caller that did not.
+            self.items[key] = (MODIFY, entry)
+        elif item[0] == ERASE:
+            raise LogicError(f"update: {type(entry).__name__} {key.hex()} was erased")
+        else:
+            self.items[key] = (item[0], entry)
+
+    def erase(self, entry: Entry) -> None:
+        key = entry.key
+        item = self.items.get(key)
+        if item is None:
+            if self._parent.read_key(key) is None:
+                raise LogicError(f"erase: {type(entry).__name__} {key.hex()} does not exist")
+            self.items[key] = (ERASE, entry)
+        elif item[0] == INSERT:
+            del self.items[key]
+            self._untrack_insert(key)
+        elif item[0] == MODIFY:
+            self.items[key] = (ERASE, entry)
+        else:
+            raise LogicError(f"erase: {type(entry).__name__} {key.hex()} erased twice")
+
+    def destroy_xrp(self, drops: int) -> None:
+        """Burn drops (the fee): they leave the ledger's total coins when the ledger closes."""
+        self.destroyed_drops += drops
+
+    # The parent side of a nested sandbox ------------------------------------------------------
+
+    def raw_insert(self, entry: Entry) -> None:
+        item = self.items.get(entry.key)
+        if item is None:
+            self.items[entry.key] = (INSERT, entry)
+            self._track_insert(entry.key)
+        elif item[0] == ERASE:
+            self.items[entry.key] = (MODIFY, entry)
+        else:
+            raise LogicError(f"raw_insert: {entry.key.hex()} already present")
+
+    def raw_replace(self, entry: Entry) -> None:
+        item = self.items.get(entry.key)
+        if item is None:
+            self.items[entry.key] = (MODIFY, entry)
+        elif item[0] == ERASE:
+            raise LogicError(f"raw_replace: {entry.key.hex()} was erased")
+        else:
+            self.items[entry.key] = (item[0], entry)
+
+    def raw_erase(self, entry: Entry) -> None:
+        item = self.items.get(entry.key)
+        if item is None or item[0] == MODIFY:
+            self.items[entry.key] = (ERASE, entry)
+        elif item[0] == INSERT:
+            del self.items[entry.key]
+            self._untrack_insert(entry.key)
+        else:
+            raise LogicError(f"raw_erase: {entry.key.hex()} erased twice")
+
+    def raw_destroy_xrp(self, drops: int) -> None:
+        self.destroyed_drops += drops
+
+    def apply(self) -> None:
+        """Commit every change into the parent, then forget them (the sandbox may be reused)."""
+        parent = self._parent
+        for action, entry in self.items.values():
+            if action == INSERT:
+                parent.raw_insert(entry)
+            elif action == MODIFY:
+                parent.raw_replace(entry)
+            else:
+                parent.raw_erase(entry)
+        if self.destroyed_drops:
+            parent.raw_destroy_xrp(self.destroyed_drops)
+        self.discard()
+
+    def discard(self) -> None:
+        self.items = {}
+        self.destroyed_drops = 0
+        self._inserted = None
+
+    def changes(self) -> Iterator[tuple[bytes, int, Entry]]:
+        """(key, action, entry) for every change, in key order (metadata's order)."""
+        for key in sorted(self.items):
+            action, entry = self.items[key]
+            yield key, action, entry
+
+
+def _earlier(inserted: SortedList | None, key: bytes, last: bytes | None, nxt: bytes | None) -> bytes | None:
+    """The lower of the parent's successor `nxt` and this layer's first inserted key after `key`."""
+    if inserted:
+        i = inserted.bisect_right(key)
+        if i < len(inserted):
+            mine: bytes = inserted[i]
+            if (last is None or mine < last) and (nxt is None or mine < nxt):
+                return mine
+    return nxt
