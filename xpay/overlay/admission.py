@@ -13,6 +13,8 @@ In order, cheapest first, so junk costs as little CPU as possible:
    sender's replay window with a sequence far in the future.
 
 Each refusal increments its own counter in `OverlayStats` and returns None; nothing raises.
+What is admitted is counted by the caller (`received` for node traffic; presence frames are
+the transport's own and not counted there).
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ class SequenceWindow:
 class DuplicateFilter:
     """Replay windows for every sender: kept for UNL validators, LRU-bounded for the rest."""
 
-    __slots__ = ("_max_untrusted", "_trusted", "_untrusted", "_unl", "_window")
+    __slots__ = ("_max_untrusted", "_trusted", "_unl", "_untrusted", "_window")
 
     def __init__(
         self,
@@ -160,5 +162,4 @@ class Admission:
         if deduplicate and not self._duplicates.first_sighting(sender, envelope.sequence):
             stats.dropped_duplicate += 1
             return None
-        stats.received += 1
         return envelope

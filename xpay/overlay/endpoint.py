@@ -23,6 +23,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Final, Protocol
 
+from xpay.crypto import verify as crypto_verify
 from xpay.overlay.admission import Admission, Verifier
 from xpay.overlay.envelope import REPLY_KIND, Envelope, MessageKind, ReplyTo, Signer, seal
 from xpay.overlay.errors import OverlayClosed, OverlayError, RequestTimeout, TooManyRequests
@@ -107,7 +108,7 @@ class Endpoint:
         signer: Signer,
         network_id: int,
         unl: Iterable[bytes],
-        verify: Verifier,
+        verify: Verifier = crypto_verify,
         link: Link,
         inbox_size: int = DEFAULT_INBOX_SIZE,
         max_handlers: int = DEFAULT_MAX_HANDLERS,
@@ -231,6 +232,7 @@ class Endpoint:
         """One raw frame from the medium: admit it, then queue it, answer it, or match it."""
         envelope = self._admission.admit(wire)
         if envelope is not None and not self._closed:
+            self.stats.received += 1
             if envelope.reply_to is not None:
                 self._on_reply(envelope)
             elif envelope.kind in REPLY_KIND:

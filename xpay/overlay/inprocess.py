@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Final, Self
 
+from xpay.crypto import verify as crypto_verify
 from xpay.overlay.admission import Verifier
 from xpay.overlay.endpoint import (
     DEFAULT_INBOX_SIZE,
@@ -127,7 +128,7 @@ class Hub:
         signer: Signer,
         *,
         unl: Iterable[bytes],
-        verify: Verifier,
+        verify: Verifier = crypto_verify,
         network_id: int = 0,
         inbox_size: int = DEFAULT_INBOX_SIZE,
         ingress_size: int = DEFAULT_INGRESS_SIZE,
@@ -191,9 +192,9 @@ class Hub:
                     if node.node_id != sender:
                         self._carry(sender, node, wire)
             case ToPeer(node_id=target):
-                node = self._nodes.get(target)
-                if node is not None:
-                    self._carry(sender, node, wire)
+                receiver = self._nodes.get(target)
+                if receiver is not None:
+                    self._carry(sender, receiver, wire)
         return True
 
     def _carry(self, sender: NodeID, receiver: InProcessOverlay, wire: bytes) -> None:
@@ -229,7 +230,7 @@ class InProcessOverlay(EndpointTransport):
         signer: Signer,
         *,
         unl: Iterable[bytes],
-        verify: Verifier,
+        verify: Verifier = crypto_verify,
         network_id: int = 0,
         inbox_size: int = DEFAULT_INBOX_SIZE,
         ingress_size: int = DEFAULT_INGRESS_SIZE,
@@ -262,6 +263,7 @@ class InProcessOverlay(EndpointTransport):
     async def __aenter__(self) -> Self:
         if self._stack is not None:
             raise RuntimeError("this overlay is already running")
+        self._hub._attach(self)  # first: it refuses a node id already on the hub
         stack = AsyncExitStack()
         task_group = await stack.enter_async_context(asyncio.TaskGroup())
         self._endpoint.start(task_group)
@@ -269,7 +271,6 @@ class InProcessOverlay(EndpointTransport):
             self._receive_loop(), name=f"overlay-receive-{self.node_id.hex()[:10]}"
         )
         self._stack = stack
-        self._hub._attach(self)
         self._endpoint.stats.connects += 1
         return self
 
@@ -291,12 +292,12 @@ class InProcessOverlay(EndpointTransport):
 
     def peers(self) -> frozenset[NodeID]:
         """The other nodes on the hub that this node can reach now (a partition hides some)."""
-        if self._stack is None:
+        if self._hub._nodes.get(self.node_id) is not self:
             return frozenset()
         return self._hub._reachable_peers(self.node_id)
 
     async def transmit(self, route: Route, kind: MessageKind, wire: bytes) -> bool:
-        if self._stack is None:
+        if self._hub._nodes.get(self.node_id) is not self:
             return False
         return self._hub._route(self.node_id, route, wire)
 

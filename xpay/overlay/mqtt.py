@@ -58,6 +58,7 @@ from urllib.parse import urlsplit
 import aiomqtt
 from paho.mqtt.subscribeoptions import SubscribeOptions
 
+from xpay.crypto import verify as crypto_verify
 from xpay.overlay.admission import Verifier
 from xpay.overlay.endpoint import (
     DEFAULT_INBOX_SIZE,
@@ -236,7 +237,7 @@ class MqttOverlay(EndpointTransport):
         signer: Signer,
         *,
         unl: Iterable[bytes],
-        verify: Verifier,
+        verify: Verifier = crypto_verify,
         network_id: int = 0,
         config: MqttConfig | None = None,
         inbox_size: int = DEFAULT_INBOX_SIZE,
@@ -429,6 +430,7 @@ class MqttOverlay(EndpointTransport):
                 context.load_cert_chain(self.config.cert_file, self.config.key_file)
         except (OSError, ssl.SSLError) as exc:
             raise OverlayConnectError(f"TLS setup for {self._address} failed: {exc}") from exc
+        context.sslsocket_class = _ClosingSSLSocket
         return context
 
     def _connect_error(self, exc: aiomqtt.MqttError) -> OverlayConnectError:
@@ -480,6 +482,19 @@ class MqttOverlay(EndpointTransport):
         else:
             self._live.discard(sender)
         self._endpoint.monitor.notify()
+
+
+class _ClosingSSLSocket(ssl.SSLSocket):
+    """paho-mqtt (2.x) drops the socket without closing it when the TLS handshake fails (an
+    unknown CA, a wrong host name), which leaks a file descriptor on every reconnection attempt
+    to a misconfigured broker; this socket closes itself instead."""
+
+    def do_handshake(self, block: bool = False) -> None:
+        try:
+            super().do_handshake(block)
+        except BaseException:
+            self.close()
+            raise
 
 
 def _is_failure(code: object) -> bool:
