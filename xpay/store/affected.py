@@ -1,0 +1,52 @@
+"""The accounts a transaction affected, as rippled's TxMeta::getAffectedAccounts finds them.
+
+account_tx and the `accounts` subscription stream list a transaction under every account it
+touched: every AccountID field of every node in its metadata (created, modified or deleted), the
+issuers of the trust-line limits and of an offer's TakerPays / TakerGets, and the transaction's
+own Account and Destination (rippled reaches those through the AccountRoot nodes; naming them
+directly also covers a transaction whose metadata is empty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from xpay.amounts import STAmount
+from xpay.protocol.fields import FIELDS
+from xpay.protocol.ids import AccountID
+
+_ACCOUNT_FIELDS = frozenset(name for name, info in FIELDS.items() if info.type_name == "AccountID")
+# rippled names these amount fields explicitly: their issuer is an affected account.
+_ISSUER_FIELDS = ("LowLimit", "HighLimit", "TakerPays", "TakerGets")
+_NODE_BODIES = ("NewFields", "FinalFields")
+
+
+def _accounts_of(fields: Mapping[str, Any], out: set[AccountID]) -> None:
+    for name, value in fields.items():
+        if name in _ACCOUNT_FIELDS and type(value) is bytes and len(value) == 20:
+            out.add(AccountID(value))
+    for name in _ISSUER_FIELDS:
+        amount = fields.get(name)
+        if isinstance(amount, STAmount) and not amount.native:
+            issuer = amount.issue.account
+            if any(issuer):
+                out.add(issuer)
+
+
+def affected_accounts(tx: Mapping[str, Any], meta: Mapping[str, Any] | None) -> frozenset[AccountID]:
+    """Every account the transaction (native form) and its metadata (native form) name."""
+    out: set[AccountID] = set()
+    for name in ("Account", "Destination"):
+        value = tx.get(name)
+        if type(value) is bytes and len(value) == 20:
+            out.add(AccountID(value))
+    if meta is not None:
+        nodes: Iterable[Mapping[str, Any]] = meta.get("AffectedNodes", ())
+        for wrapper in nodes:
+            for body in wrapper.values():
+                for part in _NODE_BODIES:
+                    fields = body.get(part)
+                    if fields:
+                        _accounts_of(fields, out)
+    return frozenset(out)
