@@ -89,9 +89,13 @@ def _uint_from_json(bits: int) -> FromJson:
     max_digits = len(str(maximum))
 
     def convert(value: Any, depth: int) -> int:
-        if _is_int(value):
+        if type(value) is int:
+            number = value
+        elif _is_int(value):
             number = int(value)
-        elif type(value) is str and 0 < len(value) <= max_digits and value.isdigit():
+        elif (
+            type(value) is str and 0 < len(value) <= max_digits and value.isascii() and value.isdigit()
+        ):
             number = int(value)  # rippled's JSON parser takes numeric strings for UInts
         else:
             raise _type_error(f"a UInt{bits}", value)
@@ -234,6 +238,15 @@ def _significant_digits(text: str) -> int:
 
 def _xrp_from_json(value: Any, signed: bool) -> STAmount:
     try:
+        if (
+            type(value) is str
+            and 0 < len(value) < 19
+            and value.isdigit()
+            and value.isascii()
+            and value[0] != "0"
+        ):
+            # The common case, plain drops: rippled's number syntax allows no leading zero.
+            return STAmount.from_drops(int(value))
         if _is_int(value):
             amount = STAmount.from_drops(int(value))
         else:
@@ -484,21 +497,17 @@ def _type_codecs(name: str, type_name: str) -> tuple[ToJson, FromJson] | None:
     return table.get(type_name)
 
 
-def _build() -> tuple[dict[str, ToJson], dict[str, FromJson], frozenset[str]]:
+def _build() -> tuple[dict[str, ToJson], dict[str, FromJson]]:
     to_json: dict[str, ToJson] = {}
     from_json: dict[str, FromJson] = {}
-    accounts = set()
     for field in FIELDS.values():
         codecs = _type_codecs(field.name, field.type_name)
-        if codecs is None:
-            continue
-        to_json[field.name], from_json[field.name] = codecs
-        if field.type_name == "AccountID":
-            accounts.add(field.name)
-    return to_json, from_json, frozenset(accounts)
+        if codecs is not None:
+            to_json[field.name], from_json[field.name] = codecs
+    return to_json, from_json
 
 
-_TO_JSON, _FROM_JSON, _ACCOUNT_FIELDS = _build()
+_TO_JSON, _FROM_JSON = _build()
 
 
 def _fields_to_json(obj: Any) -> dict[str, Any]:
@@ -529,7 +538,7 @@ def _fields_from_json(obj: Any, depth: int) -> dict[str, Any]:
         if convert is None:
             raise CodecError("unknown field", field=str(name))
         try:
-            if name in _ACCOUNT_FIELDS and type(value) is str and value[:1] in ("X", "T"):
+            if name in _X_TAG_FIELDS and type(value) is str and value[:1] in ("X", "T"):
                 _from_xaddress(name, value, obj, out)
                 continue
             out[name] = convert(value, depth)

@@ -23,6 +23,7 @@ writer): this is the hot path of the ledger engine.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -135,12 +136,24 @@ def _read_field_key(data: bytes, pos: int) -> tuple[int, int]:
 # --- readers ---------------------------------------------------------------------------------
 
 
+_STRUCT_FORMATS: Final[Mapping[tuple[int, bool], str]] = {
+    (1, False): ">B",
+    (2, False): ">H",
+    (4, False): ">I",
+    (8, False): ">Q",
+    (4, True): ">i",
+    (8, True): ">q",
+}
+
+
 def _uint_reader(width: int, signed: bool = False) -> Reader:
+    unpack = struct.Struct(_STRUCT_FORMATS[width, signed]).unpack_from
+
     def read(data: bytes, pos: int, depth: int) -> tuple[int, int]:
         end = pos + width
         if end > len(data):
             raise _truncated(pos, width, data)
-        return int.from_bytes(data[pos:end], "big", signed=signed), end
+        return unpack(data, pos)[0], end
 
     return read
 
@@ -305,26 +318,26 @@ def _read_fields(data: bytes, pos: int, depth: int, nested: bool) -> tuple[dict[
     result: dict[str, Any] = {}
     size = len(data)
     last = -1
-    readers = _READERS
+    single = _SINGLE_BYTE_FIELDS
     while pos < size:
         start = pos
-        # Field ID, inlined for speed; see _read_field_key for the rules.
-        b = data[pos]
-        t = b >> 4
-        n = b & 15
-        pos += 1
-        if t == 0 or n == 0:
-            key, pos = _read_field_key(data, start)
+        # Most fields have a one-byte ID: one table lookup gives the field and its reader.
+        entry = single[data[pos]]
+        if entry is not None:
+            key, name, reader = entry
+            pos += 1
         else:
-            key = (t << 16) | n
-        if key == _OBJECT_END_KEY:
+            key, pos = _read_field_key(data, pos)
+            found = _READERS.get(key)
+            if found is None:
+                raise CodecError(
+                    f"unknown field (type {key >> 16}, nth {key & 0xFFFF})", offset=start
+                )
+            name, reader = found
+        if reader is None:  # the ObjectEndMarker
             if nested:
                 return result, pos
             raise CodecError("object end marker outside an object", offset=start)
-        entry = readers.get(key)
-        if entry is None:
-            raise CodecError(f"unknown field (type {key >> 16}, nth {key & 0xFFFF})", offset=start)
-        name, reader = entry
         if key <= last:
             problem = "repeated field" if key == last else "field out of canonical order"
             raise CodecError(problem, offset=start, field=name)
@@ -472,13 +485,20 @@ def _write_st_array(value: Any, out: bytearray, depth: int) -> None:
     out += _ARRAY_END
 
 
-def _write_fields(obj: Any, out: bytearray, depth: int, signing: bool) -> None:
-    """Append the fields of `obj` in canonical order (only signing fields when `signing`)."""
-    if not isinstance(obj, Mapping):
-        raise CodecError(f"an object is a mapping, not {type(obj).__name__}")
+Plan = tuple[tuple[str, bytes, Writer], ...]
+"""How to write an object with a given set of fields: (name, header, writer) in canonical
+order."""
+
+# Objects of one kind carry the same fields in the same insertion order (every AccountRoot,
+# every Payment built by the same code), so the sorted write plan is cached per key tuple.
+_PLANS: dict[tuple[bool, tuple[Any, ...]], Plan] = {}
+_PLANS_LIMIT: Final = 4096
+
+
+def _make_plan(names: tuple[Any, ...], signing: bool) -> Plan:
     writers = _WRITERS
     entries = []
-    for name, value in obj.items():
+    for name in names:
         entry = writers.get(name)
         if entry is None:
             if name in FIELDS:
@@ -486,16 +506,31 @@ def _write_fields(obj: Any, out: bytearray, depth: int, signing: bool) -> None:
             raise CodecError("unknown field", field=str(name))
         if signing and not entry[3]:
             continue
-        entries.append((entry[0], entry[1], entry[2], name, value))
+        entries.append((entry[0], name, entry[1], entry[2]))
     entries.sort()
-    for _key, header, writer, name, value in entries:
+    return tuple((name, header, writer) for _key, name, header, writer in entries)
+
+
+def _write_fields(obj: Any, out: bytearray, depth: int, signing: bool) -> None:
+    """Append the fields of `obj` in canonical order (only signing fields when `signing`)."""
+    if not isinstance(obj, Mapping):
+        raise CodecError(f"an object is a mapping, not {type(obj).__name__}")
+    cache_key = (signing, tuple(obj))
+    plan = _PLANS.get(cache_key)
+    if plan is None:
+        plan = _make_plan(cache_key[1], signing)
+        if len(_PLANS) >= _PLANS_LIMIT:
+            _PLANS.clear()
+        _PLANS[cache_key] = plan
+    for name, header, writer in plan:
         out += header
+        value = obj[name]
         try:
             writer(value, out, depth)
         except CodecError as exc:
             raise exc.in_field(name) from None
         except (AttributeError, TypeError, OverflowError, AmountError, ValueError) as exc:
-            raise CodecError(f"bad value {value!r}: {exc}", field=name) from None
+            raise CodecError(f"bad value {value!r:.80}: {exc}", field=name) from None
 
 
 # --- the field table: reader and writer per type --------------------------------------------
@@ -553,6 +588,22 @@ def _build_tables() -> tuple[
 
 
 _READERS, _WRITERS, _ARRAY_ELEMENTS = _build_tables()
+
+
+def _single_byte_table() -> list[tuple[int, str, Reader | None] | None]:
+    """Field-ID byte -> (field code, name, reader) for the fields whose ID is one byte; the
+    ObjectEndMarker's byte maps to a None reader. Other bytes (long IDs, unknown fields) are
+    None and take the slow path."""
+    table: list[tuple[int, str, Reader | None] | None] = [None] * 256
+    for key, (name, reader) in _READERS.items():
+        type_code, nth = key >> 16, key & 0xFFFF
+        if type_code < 16 and nth < 16:
+            table[(type_code << 4) | nth] = (key, name, reader)
+    table[OBJECT_END_MARKER.header[0]] = (_OBJECT_END_KEY, OBJECT_END_MARKER.name, None)
+    return table
+
+
+_SINGLE_BYTE_FIELDS: Final = _single_byte_table()
 
 
 # --- public API ------------------------------------------------------------------------------
