@@ -517,15 +517,26 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
         # Last statement: the adaptor may start the next round from here.
         self._adaptor.on_accept(result, previous)
 
-    def _builds_on_validated(self, ledger: LedgerT) -> bool:
-        """Whether ``ledger`` is, or descends from, our newest fully validated ledger: we never
-        validate a ledger that would contradict it."""
+    def _builds_on_validated(self, prev: LedgerT) -> bool:
+        """Whether the ledger we are about to build on ``prev`` is compatible with our newest
+        fully validated ledger, so validating it cannot contradict that ledger (rippled's
+        ``LedgerMaster::isCompatible``).
+
+        The new ledger has sequence ``prev.seq + 1``. If the fully validated ledger is older,
+        ``prev`` must descend from it. If it is exactly the sequence we are building — the
+        others' validations reached quorum before we finished — we cannot know the new
+        ledger's ID yet; having agreed on the same set and close time, we build that very
+        ledger, and if we did not, our single validation of another ledger at a sequence the
+        network already validated cannot make it count. Further behind, we do not validate.
+        """
         if self._validated is None:
             return True
         seq, ledger_id = self._validated
-        if ledger.seq < seq:
+        if seq == prev.seq + 1:
+            return True
+        if seq > prev.seq:
             return False
-        return ledger.ancestor(seq) == ledger_id
+        return prev.ancestor(seq) == ledger_id
 
     def _as_close_time(self, raw: int) -> int:
         return round_close_time(raw, self._close_resolution)

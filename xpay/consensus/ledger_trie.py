@@ -84,22 +84,45 @@ class LedgerTrie(Generic[LedgerT]):
         node = self._nodes.get(ledger_id)
         return node.tip if node is not None else 0
 
-    def branch_support(self, ledger_id: Hash256) -> int:
+    def branch_support(self, ledger: LedgerT) -> int:
         """How many validators' latest validation is for this ledger or a descendant (zero for
-        a ledger outside the tree)."""
-        node = self._nodes.get(ledger_id)
-        return node.branch if node is not None else 0
+        a ledger that is neither in the tree nor an ancestor of it)."""
+        node = self._nodes.get(ledger.id)
+        if node is not None:
+            return node.branch
+        root = self._root
+        if root is None:
+            return 0
+        # Above the root (or above branches under a virtual root): an ancestor of every
+        # ledger below, or unrelated.
+        tops = [root] if root.id is not None else root.children
+        return sum(
+            top.branch
+            for top in tops
+            if ledger.seq < top.seq and self._witness(top).ancestor(ledger.seq) == ledger.id
+        )
 
     def get_preferred(self, largest_issued: int) -> PreferredLedger | None:
         """The preferred ledger (see the module docstring), or None when the tree is empty or
-        the choice stops at a virtual root. ``largest_issued`` is the largest sequence we have
-        validated ourselves: validators behind it count as uncommitted."""
+        no ledger past genesis (or past a virtual root) is preferred: then a node keeps its
+        own ledger. ``largest_issued`` is the largest sequence we have validated ourselves:
+        validators behind it count as uncommitted."""
         curr = self._root
         if curr is None:
             return None
         support = sorted(self._seq_support.items())
         index = 0
         uncommitted = 0
+        if curr.id is not None:
+            # rippled walks from genesis: along the root's ancestry every supported ledger
+            # is below, and only validators behind ``largest_issued`` count as uncommitted.
+            # If they are all behind it, nothing past genesis is preferred.
+            limit = max(curr.seq, largest_issued)
+            while index < len(support) and support[index][0] < limit:
+                uncommitted += support[index][1]
+                index += 1
+            if uncommitted and curr.branch <= uncommitted:
+                return None
         while curr.children:
             limit = max(curr.seq + 1, largest_issued)
             while index < len(support) and support[index][0] < limit:
@@ -207,24 +230,36 @@ class LedgerTrie(Generic[LedgerT]):
             found = self._nodes.get(ancestor_id)
             if found is not None:
                 return self._grow(found, ledger)
-        if root.id is not None and self._lower_root(ledger):
-            existing = self._nodes.get(ledger.id)
-            if existing is not None:
-                return existing
-            return self._attach(ledger)
+        # The ledger joins below the top of a branch: the root, or one of the branches under
+        # a virtual root. Move that top down to the common ancestor, then attach again.
+        tops = [root] if root.id is not None else list(root.children)
+        for top in tops:
+            if self._lower(top, ledger):
+                existing = self._nodes.get(ledger.id)
+                return existing if existing is not None else self._attach(ledger)
         # No known common ancestor: hang the ledger under a virtual root.
-        virtual = self._root
-        assert virtual is not None
+        virtual = root
         if virtual.id is not None:
             virtual = _Node(None, -1, None)
-            virtual.children.append(root)
-            virtual.branch = root.branch
-            root.parent = virtual
+            top = self._extend_down(root)
+            virtual.children.append(top)
+            virtual.branch = top.branch
+            top.parent = virtual
             self._root = virtual
-        node = _Node(ledger.id, ledger.seq, virtual)
-        virtual.children.append(node)
-        self._nodes[ledger.id] = node
-        return node
+        # Start the branch at the ledger's oldest known ancestor: ties between branches are
+        # broken on the ID of a branch's first ledger.
+        first = ledger.seq
+        while first > 0 and ledger.ancestor(first - 1) is not None:
+            first -= 1
+        parent = virtual
+        for seq in range(first, ledger.seq + 1):
+            node_id = ledger.id if seq == ledger.seq else ledger.ancestor(seq)
+            assert node_id is not None
+            node = _Node(node_id, seq, parent)
+            parent.children.append(node)
+            self._nodes[node_id] = node
+            parent = node
+        return parent
 
     def _grow(self, parent: _Node, ledger: LedgerT) -> _Node:
         """Add the chain of ``ledger``'s ancestors after ``parent``, then ``ledger`` itself."""
@@ -237,14 +272,49 @@ class LedgerTrie(Generic[LedgerT]):
             parent = node
         return parent
 
-    def _lower_root(self, ledger: LedgerT) -> bool:
-        """Move the root down to the common ancestor of the tree and ``ledger``; return False
-        when that ancestor is unknown."""
-        root = self._root
-        assert root is not None and root.id is not None
-        witness = next(iter(self._ledgers.values()))  # any supported ledger descends from root
+    def _witness(self, top: _Node) -> LedgerT:
+        """A supported ledger in ``top``'s subtree: it knows the ancestry of ``top``."""
+        stack = [top]
+        while stack:
+            node = stack.pop()
+            if node.tip and node.id is not None:
+                return self._ledgers[node.id]
+            stack.extend(node.children)
+        raise AssertionError("every subtree in the tree has support")
+
+    def _extend_down(self, top: _Node) -> _Node:
+        """Prefix ``top`` with the chain of its known ancestors; return the oldest."""
+        witness = self._witness(top)
+        first = top.seq
+        while first > 0 and witness.ancestor(first - 1) is not None:
+            first -= 1
+        if first == top.seq:
+            return top
+        oldest: _Node | None = None
+        parent: _Node | None = None
+        for seq in range(first, top.seq):
+            node_id = witness.ancestor(seq)
+            assert node_id is not None
+            node = _Node(node_id, seq, parent)
+            node.branch = top.branch
+            if parent is not None:
+                parent.children.append(node)
+            else:
+                oldest = node
+            self._nodes[node_id] = node
+            parent = node
+        assert oldest is not None and parent is not None
+        parent.children.append(top)
+        top.parent = parent
+        return oldest
+
+    def _lower(self, top: _Node, ledger: LedgerT) -> bool:
+        """Extend ``top`` (the root, or a branch under the virtual root) down to its common
+        ancestor with ``ledger``; return False when that ancestor is unknown."""
+        assert top.id is not None
+        witness = self._witness(top)
         common: Hash256 | None = None
-        seq = min(ledger.seq, root.seq)
+        seq = min(ledger.seq, top.seq)
         while seq >= 0:
             ours = ledger.id if seq == ledger.seq else ledger.ancestor(seq)
             theirs = witness.ancestor(seq)
@@ -254,27 +324,31 @@ class LedgerTrie(Generic[LedgerT]):
                 common = ours
                 break
             seq -= 1
-        if common is None or seq == root.seq:
-            # Unknown, or the root itself with a gap in the ledger's known ancestry.
+        if common is None or seq == top.seq:
+            # Unknown, or ``top`` itself with a gap in the ledger's known ancestry.
             return False
-        # New root at `seq`, then the chain down to the old root.
-        new_root = _Node(common, seq, None)
-        self._nodes[common] = new_root
-        parent = new_root
-        for between in range(seq + 1, root.seq):
+        # A new top at `seq`, then the chain down to the old top.
+        new_top = _Node(common, seq, top.parent)
+        self._nodes[common] = new_top
+        parent = new_top
+        for between in range(seq + 1, top.seq):
             between_id = witness.ancestor(between)
             assert between_id is not None
             node = _Node(between_id, between, parent)
             parent.children.append(node)
             self._nodes[between_id] = node
             parent = node
-        parent.children.append(root)
-        root.parent = parent
+        if top.parent is None:
+            self._root = new_top
+        else:
+            siblings = top.parent.children
+            siblings[siblings.index(top)] = new_top
+        parent.children.append(top)
+        top.parent = parent
         walk: _Node | None = parent
-        while walk is not None:
-            walk.branch = root.branch
+        while walk is not None and walk is not new_top.parent:
+            walk.branch = top.branch
             walk = walk.parent
-        self._root = new_root
         return True
 
     def _prune(self, node: _Node) -> None:

@@ -274,6 +274,9 @@ class Validations(Generic[LedgerT, NodeIdT]):
         self._flush(now)
         self._check_acquired()
         preferred = self._trie.get_preferred(self._largest_issued)
+        if preferred is None and not self._trie.empty:
+            # Support is too spread out (or too far behind us) to prefer any branch: stay.
+            return curr.seq, curr.id
         if preferred is None:
             # Nothing acquired yet: go with the ledger most validators are waiting for.
             if not self._acquiring:
