@@ -94,7 +94,10 @@ def _uint_from_json(bits: int) -> FromJson:
         elif _is_int(value):
             number = int(value)
         elif (
-            type(value) is str and 0 < len(value) <= max_digits and value.isascii() and value.isdigit()
+            type(value) is str
+            and 0 < len(value) <= max_digits
+            and value.isascii()
+            and value.isdigit()
         ):
             number = int(value)  # rippled's JSON parser takes numeric strings for UInts
         else:
