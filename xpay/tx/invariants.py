@@ -1,0 +1,328 @@
+"""Invariant checks run after every transaction, in production as in tests (rippled's
+InvariantCheck.cpp and ApplyContext::checkInvariants).
+
+Each checker sees every entry the transaction changed — `visit_entry(before, after)`, `before`
+None for a created entry, `after` None for a deleted one — then `finalize(...)` says whether the
+rule held (None) or why not. A failed check turns the result into tecINVARIANT_FAILED (only the
+fee is charged); if even charging the fee fails them, tefINVARIANT_FAILED (nothing is applied),
+as rippled's failInvariantCheck does.
+
+rippled's checkers, for what xpay's ledger holds: TransactionFeeCheck, XRPNotCreated,
+XRPBalanceChecks, AccountRootsNotDeleted, LedgerEntryTypesMatch, NoXRPTrustLines, NoBadOffers,
+ValidNewAccountRoot. And two of xpay's own, which rippled's tests check from outside:
+TrustLinesSane (a line's fields agree with its key and with each other) and OwnerCountsMatch
+(each touched account's OwnerCount moved exactly as much as the objects it reserves for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Final, Protocol
+
+from xpay.amounts import MAX_NATIVE_DROPS
+from xpay.ledger import keylet
+from xpay.ledger.entries import AccountRoot, Entry, Offer, RippleState
+from xpay.ledger.views import ERASE, INSERT, ReadView
+from xpay.protocol.flags import lsfHighReserve, lsfLowReserve
+from xpay.protocol.ids import ACCOUNT_ONE, AccountID
+from xpay.protocol.ter import TER, Tec, Tef, Tes
+from xpay.protocol.transaction_types import TransactionType
+from xpay.tx.transaction import Transaction
+
+
+class InvariantChecker(Protocol):
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None: ...
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        """None when the invariant holds, else what broke."""
+        ...
+
+
+class TransactionFeeCheck:
+    """The fee charged is neither negative, nor more than all XRP, nor more than the tx's Fee."""
+
+    __slots__ = ()
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        pass
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        if fee < 0:
+            return f"fee paid was negative: {fee}"
+        if fee > MAX_NATIVE_DROPS:
+            return f"fee paid exceeds system limit: {fee}"
+        if fee > tx.fee.mantissa:
+            return f"fee paid is {fee}, exceeds fee specified in transaction"
+        return None
+
+
+class XRPNotCreated:
+    """The XRP in account roots falls by exactly the fee: none is created, none lost."""
+
+    __slots__ = ("drops",)
+
+    def __init__(self) -> None:
+        self.drops = 0
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if type(before) is AccountRoot:
+            self.drops -= before.balance.drops
+        if type(after) is AccountRoot:
+            self.drops += after.balance.drops
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        if self.drops > 0:
+            return f"XRP net change was positive: {self.drops}"
+        if -self.drops != fee:
+            return f"XRP net change of {self.drops} doesn't match fee {fee}"
+        return None
+
+
+class XRPBalanceChecks:
+    """No account's XRP balance is negative or above all the XRP there is."""
+
+    __slots__ = ("bad",)
+
+    def __init__(self) -> None:
+        self.bad: str | None = None
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if type(after) is AccountRoot:
+            drops = after.balance.drops
+            if drops < 0 or drops > MAX_NATIVE_DROPS:
+                self.bad = f"incorrect account XRP balance: {drops}"
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        return self.bad
+
+
+class AccountRootsNotDeleted:
+    """No account root is deleted (xpay has no AccountDelete)."""
+
+    __slots__ = ("deleted",)
+
+    def __init__(self) -> None:
+        self.deleted = 0
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if after is None and type(before) is AccountRoot:
+            self.deleted += 1
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        return f"an account root was deleted ({self.deleted})" if self.deleted else None
+
+
+class LedgerEntryTypesMatch:
+    """A modified entry keeps its type."""
+
+    __slots__ = ("bad",)
+
+    def __init__(self) -> None:
+        self.bad = False
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if before is not None and after is not None and type(before) is not type(after):
+            self.bad = True
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        return "ledger entry type mismatch" if self.bad else None
+
+
+class NoXRPTrustLines:
+    """No trust line is in XRP."""
+
+    __slots__ = ("bad",)
+
+    def __init__(self) -> None:
+        self.bad = False
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if type(after) is RippleState and (after.low_limit.native or after.high_limit.native):
+            self.bad = True
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        return "an XRP trust line was created" if self.bad else None
+
+
+class NoBadOffers:
+    """No offer is negative on either side, or XRP for XRP."""
+
+    __slots__ = ("bad",)
+
+    def __init__(self) -> None:
+        self.bad = False
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if type(after) is Offer:
+            pays, gets = after.taker_pays, after.taker_gets
+            if pays.negative or gets.negative or (pays.native and gets.native):
+                self.bad = True
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        return "offer with a bad amount" if self.bad else None
+
+
+class ValidNewAccountRoot:
+    """At most one account is created, only by a successful Payment, with the ledger's sequence
+    as its first Sequence (rippled with DeletableAccounts)."""
+
+    __slots__ = ("created", "sequence")
+
+    def __init__(self) -> None:
+        self.created = 0
+        self.sequence = 0
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if before is None and type(after) is AccountRoot:
+            self.created += 1
+            self.sequence = after.sequence
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        if not self.created:
+            return None
+        if self.created > 1:
+            return f"multiple accounts created in a single transaction ({self.created})"
+        if tx.tx_type is not TransactionType.Payment or result is not Tes.tesSUCCESS:
+            return f"account root created by {tx.tx_type.name} with {result.name}"
+        if self.sequence != view.seq:
+            return f"account created with sequence {self.sequence}, not {view.seq}"
+        return None
+
+
+class TrustLinesSane:
+    """Every trust line written is well formed: its low and high accounts are in order and its
+    key is theirs, balance and limits are in one currency, the balance's issuer is the neutral
+    ACCOUNT_ONE, and the limits are not negative."""
+
+    __slots__ = ("bad",)
+
+    def __init__(self) -> None:
+        self.bad: str | None = None
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if type(after) is not RippleState:
+            return
+        low, high = after.low_limit, after.high_limit
+        currency = after.balance.issue.currency
+        if after.balance.native or after.balance.issue.account != ACCOUNT_ONE:
+            self.bad = "trust line balance is not in the neutral issuer"
+        elif low.issue.currency != currency or high.issue.currency != currency:
+            self.bad = "trust line limits and balance disagree on the currency"
+        elif not low.issue.account < high.issue.account:
+            self.bad = "trust line accounts out of order"
+        elif low.negative or high.negative:
+            self.bad = "negative trust line limit"
+        elif keylet.line(low.issue.account, high.issue.account, currency).key != after.key:
+            self.bad = "trust line stored under another line's key"
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        return self.bad
+
+
+def _reserve_holders(line: RippleState) -> Iterable[AccountID]:
+    if line.flags & lsfLowReserve:
+        yield line.low_account
+    if line.flags & lsfHighReserve:
+        yield line.high_account
+
+
+class OwnerCountsMatch:
+    """Each account's OwnerCount moves by exactly the number of objects it reserves for that
+    the transaction created, deleted or started / stopped reserving for (trust lines with its
+    reserve flag, its offers)."""
+
+    __slots__ = ("counted", "objects")
+
+    def __init__(self) -> None:
+        self.objects: dict[AccountID, int] = {}
+        self.counted: dict[AccountID, int] = {}
+
+    def _objects(self, entry: Entry, sign: int) -> None:
+        objects = self.objects
+        if type(entry) is RippleState:
+            for account in _reserve_holders(entry):
+                objects[account] = objects.get(account, 0) + sign
+        elif type(entry) is Offer:
+            objects[entry.account] = objects.get(entry.account, 0) + sign
+
+    def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        if type(after) is AccountRoot or type(before) is AccountRoot:
+            account = (after or before).account  # type: ignore[union-attr]
+            delta = (after.owner_count if after is not None else 0) - (  # type: ignore[union-attr]
+                before.owner_count if before is not None else 0  # type: ignore[union-attr]
+            )
+            if delta:
+                self.counted[account] = self.counted.get(account, 0) + delta
+            return
+        if before is not None:
+            self._objects(before, -1)
+        if after is not None:
+            self._objects(after, 1)
+
+    def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
+        for account in set(self.objects) | set(self.counted):
+            counted = self.counted.get(account, 0)
+            objects = self.objects.get(account, 0)
+            if counted != objects:
+                return (
+                    f"owner count of {account.hex().upper()} moved by {counted}, "
+                    f"its objects by {objects}"
+                )
+        return None
+
+
+CHECKERS: Final = (
+    TransactionFeeCheck,
+    XRPNotCreated,
+    XRPBalanceChecks,
+    AccountRootsNotDeleted,
+    LedgerEntryTypesMatch,
+    NoXRPTrustLines,
+    NoBadOffers,
+    ValidNewAccountRoot,
+    TrustLinesSane,
+    OwnerCountsMatch,
+)
+"""Every invariant, run after every transaction."""
+
+
+def invariant_failures(
+    tx: Transaction,
+    result: TER,
+    fee: int,
+    base: ReadView,
+    changes: Iterable[tuple[bytes, int, Entry]],
+) -> list[str]:
+    """What the transaction's changes (key, action, entry) over `base` broke; empty if nothing.
+    `base` is the view the changes apply to: `before` comes from there."""
+    checkers: list[InvariantChecker] = [cls() for cls in CHECKERS]
+    visits = [c.visit_entry for c in checkers]
+    read = base.read_key
+    for key, action, entry in changes:
+        before = None if action == INSERT else read(key)
+        after = None if action == ERASE else entry
+        for visit in visits:
+            visit(before, after)
+    failures = []
+    for checker in checkers:
+        failure = checker.finalize(tx, result, fee, base)
+        if failure is not None:
+            failures.append(f"{type(checker).__name__}: {failure}")
+    return failures
+
+
+def check_invariants(
+    tx: Transaction,
+    result: TER,
+    fee: int,
+    base: ReadView,
+    changes: Iterable[tuple[bytes, int, Entry]],
+) -> TER:
+    """rippled's ApplyContext::checkInvariants: `result` if every invariant holds, else
+    tecINVARIANT_FAILED — or tefINVARIANT_FAILED when the result already was an invariant
+    failure (charging just the fee broke them too)."""
+    if not invariant_failures(tx, result, fee, base, changes):
+        return result
+    if result in (Tec.tecINVARIANT_FAILED, Tef.tefINVARIANT_FAILED):
+        return Tef.tefINVARIANT_FAILED
+    return Tec.tecINVARIANT_FAILED
