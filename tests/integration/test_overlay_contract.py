@@ -9,7 +9,7 @@ same path: when the marker is the next thing received, nothing was in between.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Protocol
@@ -41,7 +41,7 @@ WAIT = 10.0  # generous bound for events that come in milliseconds; never reache
 class Network(Protocol):
     """A transport under test: makes overlays and can put raw bytes on the medium."""
 
-    def overlay(self, key: NodeKey, unl: Iterable[bytes], **options: int) -> Overlay: ...
+    def overlay(self, key: NodeKey, unl: Iterable[bytes]) -> Overlay: ...
 
     async def inject(self, kind: MessageKind, wire: bytes) -> None: ...
 
@@ -50,8 +50,8 @@ class Network(Protocol):
 class HubNetwork:
     hub: Hub
 
-    def overlay(self, key: NodeKey, unl: Iterable[bytes], **options: int) -> Overlay:
-        return self.hub.overlay(key, unl=unl, network_id=NETWORK, **options)
+    def overlay(self, key: NodeKey, unl: Iterable[bytes]) -> Overlay:
+        return self.hub.overlay(key, unl=unl, network_id=NETWORK)
 
     async def inject(self, kind: MessageKind, wire: bytes) -> None:
         self.hub.inject(wire)
@@ -61,10 +61,8 @@ class HubNetwork:
 class MqttNetwork:
     broker: Broker
 
-    def overlay(self, key: NodeKey, unl: Iterable[bytes], **options: int) -> Overlay:
-        return MqttOverlay(
-            key, unl=unl, network_id=NETWORK, config=MqttConfig(url=self.broker.url), **options
-        )
+    def overlay(self, key: NodeKey, unl: Iterable[bytes]) -> Overlay:
+        return MqttOverlay(key, unl=unl, network_id=NETWORK, config=MqttConfig(url=self.broker.url))
 
     async def inject(self, kind: MessageKind, wire: bytes) -> None:
         # A raw client, as a Byzantine node would use; QoS 1 so the broker has routed the frame
@@ -100,8 +98,7 @@ async def next_message(overlay: Overlay) -> Envelope:
         return await overlay.receive()
 
 
-async def until(overlay: Overlay, predicate: object) -> None:
-    assert callable(predicate)
+async def until(overlay: Overlay, predicate: Callable[[], bool]) -> None:
     async with asyncio.timeout(WAIT):
         await overlay.wait_until(predicate)
 
@@ -162,7 +159,7 @@ def flip(wire: bytes, index: int) -> bytes:
     return wire[:index] + bytes([wire[index] ^ 0x01]) + wire[index + 1 :]
 
 
-TAMPERINGS = {
+TAMPERINGS: dict[str, Callable[[bytes], bytes]] = {
     "payload": lambda w: flip(w, len(w) - 64 - 1),
     "signature": lambda w: flip(w, len(w) - 1),
     "sequence": lambda w: flip(w, 15),
@@ -362,4 +359,6 @@ async def test_request_and_presence_kinds_cannot_be_broadcast(
         a.serve(MessageKind.PROPOSAL, lambda request: b"x")
     with pytest.raises(ValueError):
         await a.request(MessageKind.TRANSACTIONS, b"x")
+    with pytest.raises(ValueError):
+        await a.request(MessageKind.GET_LEDGER, b"x", peer=A.node_id)
     assert a.stats.sent == 0

@@ -202,6 +202,8 @@ class Endpoint:
         if len(self._pending) >= self._max_pending:
             raise TooManyRequests(f"{len(self._pending)} requests already in flight")
         target = None if peer is None else NodeID(bytes(peer))
+        if target == self.node_id:
+            raise ValueError("a node cannot request from itself")
         envelope, wire = self.seal(kind, payload)
         future: asyncio.Future[Envelope] = asyncio.get_running_loop().create_future()
         self._pending[envelope.sequence] = _Pending(future, reply_kind, target)

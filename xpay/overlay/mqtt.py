@@ -287,7 +287,9 @@ class MqttOverlay(EndpointTransport):
         )
         try:
             try:
-                async with asyncio.timeout(self.config.connect_timeout):
+                # aiomqtt gives up on a missing CONNACK after connect_timeout and reports it;
+                # this outer bound only catches a TCP connect that hangs longer still.
+                async with asyncio.timeout(self.config.connect_timeout + 1.0):
                     await ready
             except TimeoutError:
                 raise OverlayConnectError(
@@ -382,6 +384,8 @@ class MqttOverlay(EndpointTransport):
                 self._live.clear()
                 if joined:
                     self._endpoint.stats.disconnects += 1
+                else:
+                    _close_abandoned_socket(client)
                 self._endpoint.monitor.notify()
             # Full jitter keeps a restarted broker from being hit by every node at once.
             await asyncio.sleep(delay * (0.5 + 0.5 * self._jitter.random()))
@@ -401,7 +405,7 @@ class MqttOverlay(EndpointTransport):
 
     def _new_client(self, will: bytes) -> aiomqtt.Client:
         address = self._address
-        return aiomqtt.Client(
+        client = aiomqtt.Client(
             address.host,
             address.port,
             username=address.username,
@@ -416,6 +420,10 @@ class MqttOverlay(EndpointTransport):
             max_queued_outgoing_messages=self.config.outgoing_queue_size,
             tls_context=self._tls_context,
         )
+        # aiomqtt logs a warning per publish beyond 10 awaiting their PUBACK; concurrent QoS 1
+        # broadcasts are normal here, bounded by the outgoing queue instead.
+        client.pending_calls_threshold = self.config.outgoing_queue_size
+        return client
 
     def _default_client_id(self) -> str:
         # 23 characters: the longest client id every MQTT 3.1.1 broker must accept.
@@ -438,6 +446,12 @@ class MqttOverlay(EndpointTransport):
             return OverlayConnectError(
                 f"MQTT broker at {self._address} refused the connection: {exc} "
                 "(check the username, password or client certificate)"
+            )
+        if str(exc) == "Operation timed out":  # aiomqtt's words for a missing CONNACK
+            return OverlayConnectError(
+                f"MQTT broker at {self._address} did not accept the connection within "
+                f"{self.config.connect_timeout} s (no CONNACK: not an MQTT broker, overloaded, "
+                "or it dropped us for a missing or unknown TLS client certificate)"
             )
         return OverlayConnectError(f"cannot connect to MQTT broker at {self._address}: {exc}")
 
@@ -495,6 +509,18 @@ class _ClosingSSLSocket(ssl.SSLSocket):
         except BaseException:
             self.close()
             raise
+
+
+def _close_abandoned_socket(client: aiomqtt.Client) -> None:
+    """aiomqtt (2.5) leaves paho's socket open, and registered with the event loop, when a
+    connection attempt fails or is cancelled after the TCP connect (no CONNACK in time, shutdown
+    while connecting). Close it the way paho does on a normal disconnect, which also runs
+    aiomqtt's socket-close hook (reader removed, housekeeping task cancelled). Both names are
+    private, hence the guard: if they change, we are back to aiomqtt's own behaviour."""
+    paho = getattr(client, "_client", None)
+    close = getattr(paho, "_sock_close", None)
+    if paho is not None and callable(close) and paho.socket() is not None:
+        close()
 
 
 def _is_failure(code: object) -> bool:

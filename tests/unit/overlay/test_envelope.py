@@ -66,11 +66,12 @@ def test_wire_layout_is_the_documented_one() -> None:
 
 
 def test_message_kinds_use_rippled_message_type_numbers() -> None:
-    assert MessageKind.TRANSACTIONS == 64  # mtTRANSACTIONS
-    assert MessageKind.PROPOSAL == 33  # mtPROPOSE_LEDGER
-    assert MessageKind.VALIDATION == 41  # mtVALIDATION
-    assert MessageKind.STATUS == 34  # mtSTATUS_CHANGE
-    assert MessageKind.GET_LEDGER == 31 and MessageKind.LEDGER == 32
+    assert MessageKind.TRANSACTIONS.value == 64  # mtTRANSACTIONS
+    assert MessageKind.PROPOSAL.value == 33  # mtPROPOSE_LEDGER
+    assert MessageKind.VALIDATION.value == 41  # mtVALIDATION
+    assert MessageKind.STATUS.value == 34  # mtSTATUS_CHANGE
+    assert MessageKind.GET_LEDGER.value == 31
+    assert MessageKind.LEDGER.value == 32
 
 
 @given(index=st.integers(0, 200), reply=st.booleans())
