@@ -205,11 +205,12 @@ def ripple_send(view: Sandbox, sender: AccountID, receiver: AccountID, amount: S
 
 
 def account_send(view: Sandbox, sender: AccountID, receiver: AccountID, amount: STAmount) -> TER:
-    """Move XRP between two accounts, or IOUs as `ripple_send`."""
-    if not amount.native:
-        return ripple_send(view, sender, receiver, amount)[0]
+    """Move XRP between two accounts, or IOUs as `ripple_send`. Nothing to send, or a sender
+    paying itself, is a no-op (rippled's accountSend checks this before either branch)."""
     if not amount or sender == receiver:
         return Tes.tesSUCCESS
+    if not amount.native:
+        return ripple_send(view, sender, receiver, amount)[0]
     drops = amount.mantissa
     if sender != XRP_ACCOUNT:
         src = view.read(keylet.account(sender))
