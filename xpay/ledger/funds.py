@@ -7,7 +7,7 @@ engine's sandbox can adjust what it reports (`balance_hook`, `owner_count_hook`)
 
 from __future__ import annotations
 
-from xpay.amounts import PARITY_RATE, XRP_ISSUE, Issue, STAmount, XRPAmount
+from xpay.amounts import PARITY_RATE, XRP_ISSUE, Issue, Rate, STAmount, XRPAmount
 from xpay.ledger import keylet
 from xpay.ledger.views import ReadView
 from xpay.protocol.flags import (
@@ -91,11 +91,11 @@ def account_funds(view: ReadView, account: AccountID, default: STAmount, *, zero
     return account_holds(view, account, default.issue.currency, default.issue.account, zero_if_frozen=zero_if_frozen)
 
 
-def transfer_rate(view: ReadView, issuer: AccountID) -> int:
-    """The issuer's TransferRate (parts per billion; 1e9 = no fee)."""
+def transfer_rate(view: ReadView, issuer: AccountID) -> Rate:
+    """The issuer's TransferRate as a Rate (parts per billion; PARITY_RATE = no fee)."""
     sle = view.read(keylet.account(issuer))
     if sle is not None and sle.transfer_rate:
-        return sle.transfer_rate
+        return Rate(sle.transfer_rate)
     return PARITY_RATE
 
 

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
-from tests.unit.flow.builder import LedgerBuilder, xrp
-from xpay.ledger.transfers import account_send
+from tests.unit.flow.builder import LedgerBuilder, line_balance, xrp
+from xpay.amounts import PARITY_RATE, Rate
+from xpay.ledger.funds import transfer_rate
+from xpay.ledger.transfers import account_send, ripple_send
 from xpay.protocol.ter import Tes
+
+
+def test_transfer_rate_is_a_rate_and_ripple_send_charges_it() -> None:
+    """rippled's transferRate returns a Rate; a third-party IOU send pays it on top."""
+    b = LedgerBuilder()
+    gw = b.account("gw", xrp(10000), transfer_rate=1_250_000_000)
+    plain = b.account("plain", xrp(10000))
+    alice = b.account("alice", xrp(10000))
+    bob = b.account("bob", xrp(10000))
+    b.trust(alice, b.iou("USD", gw, 1000), balance="100")
+    b.trust(bob, b.iou("USD", gw, 1000))
+    assert transfer_rate(b.sb, gw) == Rate(1_250_000_000)
+    assert transfer_rate(b.sb, plain) is PARITY_RATE
+    ter, actual = ripple_send(b.sb, alice, bob, b.iou("USD", gw, 10))
+    assert ter == Tes.tesSUCCESS
+    assert actual == b.iou("USD", gw, "12.5")
+    assert line_balance(b.sb, alice, b.issue("USD", gw)) == "87.5"
+    assert line_balance(b.sb, bob, b.issue("USD", gw)) == "10"
 
 
 def test_account_send_of_iou_to_self_or_of_zero_is_a_no_op() -> None:
