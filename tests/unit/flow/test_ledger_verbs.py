@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from tests.unit.flow.builder import LedgerBuilder, line_balance, xrp
 from xpay.amounts import PARITY_RATE, Rate
-from xpay.ledger.funds import transfer_rate
+from xpay.ledger import keylet
+from xpay.ledger.funds import account_holds, transfer_rate
+from xpay.ledger.payment_sandbox import PaymentSandbox
 from xpay.ledger.transfers import account_send, ripple_send
 from xpay.protocol.ter import Tes
 
@@ -39,3 +41,20 @@ def test_account_send_of_iou_to_self_or_of_zero_is_a_no_op() -> None:
     assert b.sb.items == before
 
 
+def test_account_holds_without_a_line_still_sees_deferred_debits() -> None:
+    """A line deleted during a payment: what was received and spent again on it stays spent
+    (balanceHook is applied to the zero balance, as rippled's accountHolds does)."""
+    b = LedgerBuilder()
+    gw = b.account("gw", xrp(10000))
+    alice = b.account("alice", xrp(10000))
+    usd = b.issue("USD", gw)
+    b.trust(alice, b.iou("USD", gw, 1000))
+    psb = PaymentSandbox(b.sb)
+    assert ripple_send(psb, gw, alice, b.iou("USD", gw, 10))[0] == Tes.tesSUCCESS
+    assert ripple_send(psb, alice, gw, b.iou("USD", gw, 10))[0] == Tes.tesSUCCESS
+    line = psb.read(keylet.line(alice, gw, usd.currency))
+    assert line is not None
+    psb.erase(line)
+    held = account_holds(psb, alice, usd.currency, gw, zero_if_frozen=False)
+    # Original balance 0, debits 10: the credit received in this payment does not count.
+    assert held == b.iou("USD", gw, -10)
