@@ -1,24 +1,32 @@
 """Multiplication, division and rates of STAmounts: rippled's classic STAmount arithmetic.
 
-Both operands are reduced to a 16-digit mantissa (XRP drops are scaled up by powers of ten),
-the mantissas are combined in exact integer arithmetic, and the result is canonicalised in the
-requested issue:
+Operands are taken as unsigned mantissas with a sign; XRP drop counts below 10**15 are scaled
+up by powers of ten to 16 digits (larger drop counts are used as they are). The mantissas are
+combined in exact integer arithmetic and the result is canonicalised in the requested issue:
 
 * multiply: floor(m1 * m2 / 10**14) + 7 at exponent e1 + e2 + 14, then truncated to 16 digits;
 * divide:   floor(m1 * 10**17 / m2) + 5 at exponent e1 - e2 - 17, then truncated.
 
-The "+7" and "+5" are rippled's, and part of the values every validator must agree on.
+The "+7" and "+5" are rippled's and part of the values every validator must agree on. (With
+two 16-digit operands they only touch the 17th or 18th digit; a drop count of 17 digits makes
+the intermediate one digit shorter and moves them into the last place, as in rippled.)
 
 mul_round / div_round take an explicit direction: round_up=True rounds toward +infinity,
-False toward -infinity (for a negative result the magnitude is rounded the other way). They
-reproduce rippled's canonicalizeRound, which is *not* an exact directed rounding: when the
-intermediate has 18 digits it first truncates one digit and then rounds the next one up, so a
-"rounded up" IOU result can fall short of the exact value by less than a tenth of a unit in its
-last place; for XRP, a fraction of a drop below 0.1 is dropped (rippled documents this as the
-legacy behaviour "baked into" the ledger). mul_round_strict tracks every discarded digit for
-XRP results, so it does round drops up exactly; for IOU results it is the same as mul_round.
-In classic arithmetic div_round_strict is identical to div_round, as in rippled. Results that
-round up from a positive value never come out as zero: they become the smallest positive amount.
+False toward -infinity (for a negative result the magnitude is rounded the other way).
+Rounding toward zero is exact truncation. Rounding away from zero reproduces rippled's
+canonicalizeRound, which is *not* an exact directed rounding:
+
+* IOU results: an 18-digit intermediate loses its last digit before the 17th is rounded up,
+  so a "rounded up" result can fall short of the exact value by under a tenth of a unit in the
+  last place (7 / 6.7 rounds "up" to 1.044776119402985 < 1.04477611940298507...).
+* XRP results: the value is truncated to tenths of a drop first, so a remainder under 0.1 drop
+  is lost (21 drops * 1.05 "rounds up" to 22), and a result computed with exactly one digit
+  below the drop always gains a drop, even when that digit is zero.
+
+mul_round_strict (rippled's mulRoundStrict) tracks every discarded digit for XRP results and is
+a true ceiling there; for IOU results it is the same as mul_round. In classic arithmetic
+div_round_strict is identical to div_round, as in rippled. A positive result rounded up never
+comes out as zero: it becomes the smallest positive amount (1 drop, or 10**15 * 10**-96).
 
 get_rate and amount_from_quality convert between an offer's in/out ratio and the 64-bit quality
 encoding: the exponent + 100 in the top 8 bits, the 56-bit mantissa below.
@@ -27,7 +35,14 @@ encoding: the exponent + 100 in the top 8 bits, the 56-bit mantissa below.
 from __future__ import annotations
 
 from xpay.amounts.errors import AmountError, AmountOverflow
-from xpay.amounts.iou_amount import MAX_MANTISSA, MIN_EXPONENT, MIN_MANTISSA, decimal_digits, pow10
+from xpay.amounts.iou_amount import (
+    MAX_MANTISSA,
+    MIN_EXPONENT,
+    MIN_MANTISSA,
+    canonical_iou,
+    decimal_digits,
+    pow10,
+)
 from xpay.amounts.issue import NO_ISSUE, Issue
 from xpay.amounts.st_amount import STAmount, _st, canonical
 
@@ -113,47 +128,48 @@ def divide(num: STAmount, den: STAmount, issue: Issue) -> STAmount:
     return canonical(quotient + 5, e1 - e2 - 17, negative, issue)
 
 
-def _round_legacy(xrp: bool, value: int, offset: int) -> tuple[int, int]:
-    """rippled's canonicalizeRound: bump the magnitude before the final truncation.
+def _round_drops_legacy(value: int, offset: int) -> int:
+    """canonicalizeRound for an XRP result: whole drops, rounded away from zero rippled's way.
 
-    XRP: truncate to tenths of a drop, then add 10 (one digit dropped so far) or 9 (more than
-    one) before dividing by ten. IOU: truncate to 17 digits, then add 9 before dividing by ten.
+    The value is truncated to tenths of a drop, then 10 (when one digit was dropped so far) or 9
+    (more than one) is added before the final division by ten. So a remainder under a tenth of
+    a drop is lost, and an exact tenths value always gains a drop: rippled's legacy rounding.
     """
-    if xrp:
-        if offset < 0:
-            loops = -1 - offset
-            if loops > 0:
-                value //= pow10(loops)
-            value = (value + (9 if loops >= 2 else 10)) // 10
-            offset = 0
-    elif value > MAX_MANTISSA:
-        while value > _TEN_MAX_MANTISSA:
-            value //= 10
-            offset += 1
-        value = (value + 9) // 10
-        offset += 1
-    return value, offset
+    if offset >= 0:
+        return value * pow10(offset)
+    loops = -1 - offset
+    if loops > 0:
+        value //= pow10(loops)
+    return (value + (9 if loops >= 2 else 10)) // 10
 
 
-def _round_strict(xrp: bool, value: int, offset: int, round_up: bool) -> tuple[int, int]:
-    """rippled's canonicalizeRoundStrict: for XRP, remember whether any dropped digit was set."""
-    if xrp:
-        if offset < 0:
-            loops = -1 - offset
-            had_remainder = False
-            if loops > 0:
-                divisor = pow10(loops)
-                had_remainder = value % divisor != 0
-                value //= divisor
-            value = (value + (10 if had_remainder and round_up else 9)) // 10
-            offset = 0
-    elif value > MAX_MANTISSA:
-        while value > _TEN_MAX_MANTISSA:
-            value //= 10
-            offset += 1
-        value = (value + 9) // 10
+def _round_drops_strict(value: int, offset: int, round_up: bool) -> int:
+    """canonicalizeRoundStrict for an XRP result: every discarded digit counts.
+
+    Adds 10 before the final division only when a dropped digit was non-zero and the caller
+    rounds up (so a positive result is a true ceiling), and 9 otherwise.
+    """
+    if offset >= 0:
+        return value * pow10(offset)
+    loops = -1 - offset
+    had_remainder = False
+    if loops > 0:
+        divisor = pow10(loops)
+        had_remainder = value % divisor != 0
+        value //= divisor
+    return (value + (10 if had_remainder and round_up else 9)) // 10
+
+
+def _round_iou(value: int, offset: int) -> tuple[int, int]:
+    """canonicalizeRound for an IOU result (the strict form is the same).
+
+    Truncate to 17 digits, then add 9 before dropping the 17th: a round-up of the 17th digit
+    only, which is why a "rounded up" IOU result can miss an 18th digit of remainder.
+    """
+    while value > _TEN_MAX_MANTISSA:
+        value //= 10
         offset += 1
-    return value, offset
+    return (value + 9) // 10, offset + 1
 
 
 def _smallest_positive(issue: Issue) -> STAmount:
@@ -190,10 +206,14 @@ def _mul_round(v1: STAmount, v2: STAmount, issue: Issue, round_up: bool, strict:
     value = _check_uint64((product + _TEN14_MINUS_1) // _TEN14 if away else product // _TEN14, "mul_round")
     offset = e1 + e2 + 14
     if away:
-        if strict:
-            value, offset = _round_strict(xrp, value, offset, round_up)
-        else:
-            value, offset = _round_legacy(xrp, value, offset)
+        if xrp:
+            if strict:
+                value = _round_drops_strict(value, offset, round_up)
+            else:
+                value = _round_drops_legacy(value, offset)
+            offset = 0
+        elif value > MAX_MANTISSA:
+            value, offset = _round_iou(value, offset)
     result = canonical(value, offset, negative, issue)
     if round_up and not negative and result.mantissa == 0:
         return _smallest_positive(issue)
@@ -238,7 +258,11 @@ def div_round(num: STAmount, den: STAmount, issue: Issue, round_up: bool) -> STA
     xrp = issue.is_xrp
     if away:
         # rippled's divRoundImpl uses the legacy rounding for both divRound and divRoundStrict.
-        value, offset = _round_legacy(xrp, value, offset)
+        if xrp:
+            value = _round_drops_legacy(value, offset)
+            offset = 0
+        elif value > MAX_MANTISSA:
+            value, offset = _round_iou(value, offset)
     result = canonical(value, offset, negative, issue)
     if round_up and not negative and result.mantissa == 0:
         return _smallest_positive(issue)
@@ -253,19 +277,37 @@ def div_round_strict(num: STAmount, den: STAmount, issue: Issue, round_up: bool)
 def get_rate(offer_out: STAmount, offer_in: STAmount) -> int:
     """The 64-bit quality of an offer: in / out, encoded; 0 for a worthless or absurd offer.
 
-    A lower rate is better for the taker (more out for each unit in). As rippled's getRate,
-    zero out, a quotient that underflows to zero, or an overflow all give 0.
+    A lower rate is better for the taker (more out for each unit in). As rippled's getRate
+    (divide(in, out, noIssue()) then encoded), zero out, a quotient that underflows to zero, or
+    an overflow all give 0. Computed without building the intermediate STAmount: books call
+    this for every offer they index.
     """
-    if offer_out.mantissa == 0:
+    d = offer_out.mantissa
+    n = offer_in.mantissa
+    if d == 0 or n == 0:
+        return 0
+    a1 = -n if n < 0 else n
+    a2 = -d if d < 0 else d
+    e1 = offer_in.exponent
+    e2 = offer_out.exponent
+    if a1 < MIN_MANTISSA:
+        shift = 16 - decimal_digits(a1)
+        a1 *= pow10(shift)
+        e1 -= shift
+    if a2 < MIN_MANTISSA:
+        shift = 16 - decimal_digits(a2)
+        a2 *= pow10(shift)
+        e2 -= shift
+    quotient = a1 * _TEN17 // a2
+    if quotient > _UINT64_MAX:
         return 0
     try:
-        rate = divide(offer_in, offer_out, NO_ISSUE)
+        m, e = canonical_iou(quotient + 5, e1 - e2 - 17, False)
     except AmountOverflow:
         return 0
-    m = rate.mantissa
     if m == 0:
         return 0
-    return ((rate.exponent + 100) << 56) | (-m if m < 0 else m)
+    return ((e + 100) << 56) | m
 
 
 def amount_from_quality(rate: int) -> STAmount:

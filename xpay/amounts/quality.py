@@ -188,14 +188,22 @@ class Quality:
 
 _set_value: Callable[[Quality, int], None] = Quality.__dict__["value"].__set__
 _set_rate: Callable[[Quality, STAmount | None], None] = Quality.__dict__["_rate"].__set__
-_new = object.__new__
+
+
+class _QualityBlank:
+    """Quality's slot layout without its write guard (see iou_amount._iou for why)."""
+
+    __slots__ = Quality.__slots__
+    value: int
+    _rate: STAmount | None
 
 
 def _quality(value: int) -> Quality:
-    quality: Quality = _new(Quality)
-    _set_value(quality, value)
-    _set_rate(quality, None)
-    return quality
+    quality = _QualityBlank()
+    quality.value = value
+    quality._rate = None
+    quality.__class__ = Quality  # type: ignore[assignment]
+    return quality  # type: ignore[return-value]
 
 
 def composed_quality(lhs: Quality, rhs: Quality) -> Quality:

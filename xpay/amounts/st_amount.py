@@ -34,11 +34,12 @@ from xpay.amounts.iou_amount import (
     IOUAmount,
     _iou,
     add_iou,
+    canonical_iou,
     iou_less,
     normalize_iou,
     pow10,
 )
-from xpay.amounts.issue import XRP_ISSUE, Issue, issue_from_key
+from xpay.amounts.issue import _WIRE_CACHE, XRP_ISSUE, Issue, issue_from_key
 from xpay.amounts.text import format_amount_text, parse_amount_text
 from xpay.amounts.xrp_amount import XRPAmount, _mixed_equality, _xrp
 
@@ -51,6 +52,7 @@ _MPT_BIT = 0x2000000000000000
 _NATIVE_VALUE_MASK = 0x1FFFFFFFFFFFFFFF
 _IOU_MANTISSA_MASK = (1 << 54) - 1
 _IOU_ZERO_WIRE = _ISSUED_BIT.to_bytes(8, "big")
+_cached_issue = _WIRE_CACHE.get  # issues already validated on an earlier decode
 _ZERO20 = bytes(20)
 
 
@@ -74,11 +76,9 @@ class STAmount:
             raise TypeError("STAmount takes an int mantissa and an int exponent")
         if type(issue) is not Issue:
             raise TypeError(f"STAmount takes an Issue, not {type(issue).__name__}")
-        negative = mantissa < 0
-        magnitude = -mantissa if negative else mantissa
         if issue.is_xrp:
-            drops = canonical_drops(magnitude, exponent)
-            _init(self, -drops if negative else drops, 0, issue, True)
+            drops = canonical_drops(-mantissa if mantissa < 0 else mantissa, exponent)
+            _init(self, -drops if mantissa < 0 else drops, 0, issue, True)
         else:
             m, e = normalize_iou(mantissa, exponent)
             _init(self, m, e, issue, False)
@@ -263,22 +263,38 @@ class STAmount:
     def __lt__(self, other: STAmount) -> bool:
         if type(other) is not STAmount:
             return NotImplemented
-        return _less(self, other)
+        if self.issue is not other.issue and self.issue.key != other.issue.key:
+            _incomparable(self, other, "compare")
+        if self.native:
+            return self.mantissa < other.mantissa
+        return iou_less(self.mantissa, self.exponent, other.mantissa, other.exponent)
 
     def __le__(self, other: STAmount) -> bool:
         if type(other) is not STAmount:
             return NotImplemented
-        return not _less(other, self)
+        if self.issue is not other.issue and self.issue.key != other.issue.key:
+            _incomparable(self, other, "compare")
+        if self.native:
+            return self.mantissa <= other.mantissa
+        return not iou_less(other.mantissa, other.exponent, self.mantissa, self.exponent)
 
     def __gt__(self, other: STAmount) -> bool:
         if type(other) is not STAmount:
             return NotImplemented
-        return _less(other, self)
+        if self.issue is not other.issue and self.issue.key != other.issue.key:
+            _incomparable(self, other, "compare")
+        if self.native:
+            return self.mantissa > other.mantissa
+        return iou_less(other.mantissa, other.exponent, self.mantissa, self.exponent)
 
     def __ge__(self, other: STAmount) -> bool:
         if type(other) is not STAmount:
             return NotImplemented
-        return not _less(self, other)
+        if self.issue is not other.issue and self.issue.key != other.issue.key:
+            _incomparable(self, other, "compare")
+        if self.native:
+            return self.mantissa >= other.mantissa
+        return not iou_less(self.mantissa, self.exponent, other.mantissa, other.exponent)
 
     # -- wire format --------------------------------------------------------------------------
 
@@ -327,12 +343,16 @@ class STAmount:
                 f"Amount at offset {pos}: truncated, an issued amount needs 48 bytes, "
                 f"have {max(len(data) - pos, 0)}"
             )
-        key = bytes(data[end:tail_end])
-        if key[:20] == _ZERO20:
-            raise AmountError(f"Amount at offset {pos}: the XRP currency in an issued amount")
-        if key[20:] == _ZERO20:
-            raise AmountError(f"Amount at offset {pos}: the zero account as an issuer")
-        issue = issue_from_key(key)
+        key = data[end:tail_end]
+        if type(key) is not bytes:
+            key = bytes(key)
+        issue = _cached_issue(key)
+        if issue is None:
+            if key[:20] == _ZERO20:
+                raise AmountError(f"Amount at offset {pos}: the XRP currency in an issued amount")
+            if key[20:] == _ZERO20:
+                raise AmountError(f"Amount at offset {pos}: the zero account as an issuer")
+            issue = issue_from_key(key)
         top = value >> 54
         mantissa = value & _IOU_MANTISSA_MASK
         if mantissa == 0:
@@ -377,7 +397,6 @@ _set_mantissa = _setters["mantissa"]
 _set_exponent = _setters["exponent"]
 _set_issue = _setters["issue"]
 _set_native = _setters["native"]
-_new = object.__new__
 
 
 def _init(amount: STAmount, mantissa: int, exponent: int, issue: Issue, native: bool) -> None:
@@ -387,14 +406,25 @@ def _init(amount: STAmount, mantissa: int, exponent: int, issue: Issue, native: 
     _set_native(amount, native)
 
 
+class _STBlank:
+    """STAmount's slot layout without its write guard (see iou_amount._iou for why)."""
+
+    __slots__ = STAmount.__slots__
+    mantissa: int
+    exponent: int
+    issue: Issue
+    native: bool
+
+
 def _st(mantissa: int, exponent: int, issue: Issue, native: bool) -> STAmount:
     """Build an STAmount from canonical parts (the hot path: no checks)."""
-    amount: STAmount = _new(STAmount)
-    _set_mantissa(amount, mantissa)
-    _set_exponent(amount, exponent)
-    _set_issue(amount, issue)
-    _set_native(amount, native)
-    return amount
+    amount = _STBlank()
+    amount.mantissa = mantissa
+    amount.exponent = exponent
+    amount.issue = issue
+    amount.native = native
+    amount.__class__ = STAmount  # type: ignore[assignment]
+    return amount  # type: ignore[return-value]
 
 
 def canonical_drops(magnitude: int, exponent: int) -> int:
@@ -422,7 +452,7 @@ def canonical(magnitude: int, exponent: int, negative: bool, issue: Issue) -> ST
     if issue.is_xrp:
         drops = canonical_drops(magnitude, exponent)
         return _st(-drops if negative else drops, 0, issue, True)
-    m, e = normalize_iou(-magnitude if negative else magnitude, exponent)
+    m, e = canonical_iou(magnitude, exponent, negative)
     return _st(m, e, issue, False)
 
 
@@ -434,11 +464,3 @@ def _native_sum(drops: int, issue: Issue) -> STAmount:
 
 def _incomparable(a: STAmount, b: STAmount, verb: str) -> NoReturn:
     raise TypeError(f"cannot {verb} amounts of different issues: {a.issue!r} and {b.issue!r}")
-
-
-def _less(a: STAmount, b: STAmount) -> bool:
-    if a.issue is not b.issue and a.issue.key != b.issue.key:
-        _incomparable(a, b, "compare")
-    if a.native:
-        return a.mantissa < b.mantissa
-    return iou_less(a.mantissa, a.exponent, b.mantissa, b.exponent)

@@ -146,21 +146,26 @@ class XRPAmount:
 
 
 _set_drops: Callable[[XRPAmount, int], None] = XRPAmount.__dict__["drops"].__set__
-_new = object.__new__
+
+
+class _XRPBlank:
+    """XRPAmount's slot layout without its write guard (see iou_amount._iou for why)."""
+
+    __slots__ = XRPAmount.__slots__
+    drops: int
 
 
 def _xrp(drops: int) -> XRPAmount:
     """Build an XRPAmount from drops already known to be an in-range int (the hot path)."""
-    amount: XRPAmount = _new(XRPAmount)
-    _set_drops(amount, drops)
-    return amount
+    amount = _XRPBlank()
+    amount.drops = drops
+    amount.__class__ = XRPAmount  # type: ignore[assignment]
+    return amount  # type: ignore[return-value]
 
 
 def _checked(drops: int) -> XRPAmount:
     if INT64_MIN <= drops <= INT64_MAX:
-        amount: XRPAmount = _new(XRPAmount)
-        _set_drops(amount, drops)
-        return amount
+        return _xrp(drops)
     raise AmountOverflow(f"XRP amount {drops} drops is outside the int64 range")
 
 
