@@ -387,7 +387,8 @@ class MqttOverlay(EndpointTransport):
                 else:
                     _close_abandoned_socket(client)
                 self._endpoint.monitor.notify()
-            # Full jitter keeps a restarted broker from being hit by every node at once.
+            # Jitter (half the delay, at random) keeps a restarted broker from being hit by every
+            # node at the same instant.
             await asyncio.sleep(delay * (0.5 + 0.5 * self._jitter.random()))
             delay = min(delay * 2, self.config.reconnect_max)
 
