@@ -24,7 +24,8 @@ does (the seed is the first 16 bytes of SHA-512(passphrase)), so they are the sa
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from xpay.amounts import XRP_ISSUE, Issue, STAmount, XRPAmount, currency_from_code
@@ -150,7 +151,8 @@ class Env:
     # --- submitting -------------------------------------------------------------------------
 
     def tx(self, fields: Mapping[str, Any], *, signer: KeyPair | None = None) -> Transaction:
-        """Autofill and sign a transaction (native fields; KeyPairs / names for accounts)."""
+        """Autofill and sign a transaction (native fields; KeyPairs / names for accounts; a field
+        given as None is left out even if it would be autofilled)."""
         native = self._native(fields)
         account = AccountID(native["Account"])
         native.setdefault("Fee", STAmount.from_drops(self.fees.base.drops))
@@ -159,6 +161,8 @@ class Env:
             native["Sequence"] = root.sequence if root is not None else 0
         if self.rules.requires_network_id:
             native.setdefault("NetworkID", self.rules.network_id)
+        for name in [n for n, v in native.items() if v is None]:
+            del native[name]  # None asks for an autofilled field to be left out
         key = signer if signer is not None else self._by_id.get(account)
         if key is None:
             raise ValueError("no key known for the account: pass signer=")
@@ -255,6 +259,33 @@ class Env:
             self.submit(tx)
         return ledger
 
+    # --- checking that failures change nothing ---------------------------------------------
+
+    @contextmanager
+    def expect_no_change(self) -> Iterator[None]:
+        """The block must leave the open ledger exactly as it was (tem / tef / tel / ter)."""
+        items, txs, burned = dict(self.open.items), dict(self.open.txs), self.open.destroyed_drops
+        yield
+        assert self.open.items == items, f"ledger changed: {sorted(k.hex() for k in _diff(items, self.open.items))}"
+        assert self.open.txs == txs, "a transaction was recorded"
+        assert self.open.destroyed_drops == burned, "XRP was burned"
+
+    @contextmanager
+    def expect_fee_only(self, who: Account, fee: int | None = None) -> Iterator[None]:
+        """The block must change nothing but `who`'s balance (less the fee) and sequence (one
+        more): a claimed tec."""
+        fee = self.fees.base.drops if fee is None else fee
+        items, burned = dict(self.open.items), self.open.destroyed_drops
+        before = self.root(who)
+        assert before is not None
+        yield
+        after = self.root(who)
+        assert after is not None
+        assert after == before._replace(balance=XRPAmount(before.balance.drops - fee), sequence=before.sequence + 1)
+        changed = _diff(items, self.open.items)
+        assert changed == {keylet.account(self._id(who)).key}, f"more than the account changed: {[k.hex() for k in changed]}"
+        assert self.open.destroyed_drops == burned + fee
+
     # --- reading ----------------------------------------------------------------------------
 
     def le(self, k: Keylet[Any]) -> Entry | None:
@@ -310,3 +341,10 @@ class Env:
         if item is None:
             raise KeyError(f"transaction {tx_id.hex()} is not in ledger {ledger.seq}")
         return to_json(decode_native(item[1]))
+
+
+def _diff(before: Mapping[bytes, Any], after: Mapping[bytes, Any]) -> set[bytes]:
+    return {k for k in before.keys() | after.keys() if before.get(k, _MISSING) != after.get(k, _MISSING)}
+
+
+_MISSING = object()

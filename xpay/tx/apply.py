@@ -116,6 +116,19 @@ def apply_transaction(
     transactor = TRANSACTORS.get(tx.tx_type)
     if transactor is None:
         return ApplyResult(Tem.temUNKNOWN, False)
+    return run_transactor(view, tx, rules, transactor, flags, signatures)
+
+
+def run_transactor(
+    view: OpenView,
+    tx: Transaction,
+    rules: Rules,
+    transactor: Transactor,
+    flags: ApplyFlags = ApplyFlags.tapNONE,
+    signatures: SignatureCache | None = None,
+) -> ApplyResult:
+    """Apply `tx` with the given transactor's stages (what apply_transaction does once it has
+    looked the type up)."""
     try:
         result: TER = _preflight(transactor, PreflightContext(tx, rules, flags, signatures))
         if result is not SUCCESS:
