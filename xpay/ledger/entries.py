@@ -49,7 +49,6 @@ class AccountRoot(NamedTuple):
     tick_size: int | None = None
     account_txn_id: Hash256 | None = None
 
-    ENTRY_TYPE = LT_ACCOUNT_ROOT
 
 
 class RippleState(NamedTuple):
@@ -73,7 +72,6 @@ class RippleState(NamedTuple):
     previous_txn_id: Hash256 = ZERO256
     previous_txn_lgr_seq: int = 0
 
-    ENTRY_TYPE = LT_RIPPLE_STATE
 
     @property
     def low_account(self) -> AccountID:
@@ -104,7 +102,6 @@ class DirectoryNode(NamedTuple):
     taker_gets_issuer: AccountID | None = None
     exchange_rate: int | None = None
 
-    ENTRY_TYPE = LT_DIR_NODE
 
 
 class Offer(NamedTuple):
@@ -123,7 +120,6 @@ class Offer(NamedTuple):
     previous_txn_id: Hash256 = ZERO256
     previous_txn_lgr_seq: int = 0
 
-    ENTRY_TYPE = LT_OFFER
 
 
 class FeeSettings(NamedTuple):
@@ -135,7 +131,6 @@ class FeeSettings(NamedTuple):
     reserve_increment_drops: XRPAmount
     flags: int = 0
 
-    ENTRY_TYPE = LT_FEE_SETTINGS
 
 
 class LedgerHashes(NamedTuple):
@@ -146,10 +141,25 @@ class LedgerHashes(NamedTuple):
     last_ledger_sequence: int = 0
     flags: int = 0
 
-    ENTRY_TYPE = LT_LEDGER_HASHES
 
 
 Entry: TypeAlias = AccountRoot | RippleState | DirectoryNode | Offer | FeeSettings | LedgerHashes
+
+ENTRY_TYPE_CODES: dict[type, int] = {
+    AccountRoot: LT_ACCOUNT_ROOT,
+    RippleState: LT_RIPPLE_STATE,
+    DirectoryNode: LT_DIR_NODE,
+    Offer: LT_OFFER,
+    FeeSettings: LT_FEE_SETTINGS,
+    LedgerHashes: LT_LEDGER_HASHES,
+}
+"""LedgerEntryType code of each entry class (rippled's LedgerFormats.h)."""
+
+
+def entry_type(entry: Entry) -> int:
+    """The entry's LedgerEntryType code."""
+    return ENTRY_TYPE_CODES[type(entry)]
+
 
 THREADED_TYPES: frozenset[type] = frozenset({AccountRoot, RippleState, Offer})
 """Entries that carry PreviousTxnID / PreviousTxnLgrSeq and are threaded by metadata."""
@@ -250,7 +260,7 @@ for _cls, _table in _FIELD_NAMES.items():
     _TO_NATIVE[_cls] = tuple(
         (_fields.index(attr), name, to_native) for attr, (name, to_native, _) in _table.items()
     )
-    _FROM_NATIVE[_cls.ENTRY_TYPE] = (  # type: ignore[attr-defined]
+    _FROM_NATIVE[ENTRY_TYPE_CODES[_cls]] = (
         _cls,
         {name: (attr, from_native) for attr, (name, _, from_native) in _table.items()},
     )
@@ -260,7 +270,7 @@ ENTRY_TYPES: dict[int, type] = {code: cls for code, (cls, _) in _FROM_NATIVE.ite
 
 def to_fields(entry: Entry) -> dict[str, Any]:
     """The entry as the codec's native field dict (LedgerEntryType included, key excluded)."""
-    out: dict[str, Any] = {"LedgerEntryType": entry.ENTRY_TYPE}
+    out: dict[str, Any] = {"LedgerEntryType": ENTRY_TYPE_CODES[type(entry)]}
     for pos, name, conv in _TO_NATIVE[type(entry)]:
         v = entry[pos]
         if v is not None:

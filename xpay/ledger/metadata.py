@@ -21,7 +21,7 @@ from typing import Any
 
 from xpay.amounts import STAmount
 from xpay.ledger import keylet
-from xpay.ledger.entries import THREADED_TYPES, Entry, RippleState, to_fields
+from xpay.ledger.entries import THREADED_TYPES, AccountRoot, Entry, RippleState, entry_type, to_fields
 from xpay.ledger.views import ERASE, INSERT, ReadView
 from xpay.protocol.ids import AccountID, Hash256
 
@@ -72,7 +72,7 @@ class _MetaBuilder:
     def thread_item(self, key: bytes, entry: Entry) -> Entry:
         threaded, prev_id, prev_seq = _thread(entry, self.tx_id, self.ledger_seq)
         if any(prev_id):
-            body = self.node(key, "ModifiedNode", entry.ENTRY_TYPE)
+            body = self.node(key, "ModifiedNode", entry_type(entry))
             body.setdefault("PreviousTxnID", prev_id)
             body.setdefault("PreviousTxnLgrSeq", prev_seq)
         return threaded
@@ -95,7 +95,7 @@ class _MetaBuilder:
             self.thread_account(entry.high_account, erased)
             return
         account = getattr(entry, "account", None)
-        if account is not None and entry.ENTRY_TYPE != 0x0061:
+        if account is not None and not isinstance(entry, AccountRoot):
             self.thread_account(account, erased)
         destination = getattr(entry, "destination", None)
         if destination is not None:
@@ -124,7 +124,7 @@ def build_metadata(
             orig = base.read_key(key)
             if orig is None:
                 raise KeyError(f"metadata: erased entry {key.hex()} not in the base view")
-            body = b.node(key, "DeletedNode", entry.ENTRY_TYPE)
+            body = b.node(key, "DeletedNode", entry_type(entry))
             b.thread_owners(orig, erased)
             orig_fields = to_fields(orig)
             cur_fields = to_fields(entry)
@@ -140,7 +140,7 @@ def build_metadata(
                 body["FinalFields"] = finals
         elif action == INSERT:
             current = b.final[key]
-            body = b.node(key, "CreatedNode", current.ENTRY_TYPE)
+            body = b.node(key, "CreatedNode", entry_type(current))
             b.thread_owners(current, erased)
             if type(current) in THREADED_TYPES:
                 b.final[key] = current = b.thread_item(key, current)
@@ -158,7 +158,7 @@ def build_metadata(
             current = b.final[key]
             if current == orig:
                 continue
-            body = b.node(key, "ModifiedNode", current.ENTRY_TYPE)
+            body = b.node(key, "ModifiedNode", entry_type(current))
             if type(current) in THREADED_TYPES:
                 b.final[key] = current = b.thread_item(key, current)
             orig_fields = to_fields(orig)

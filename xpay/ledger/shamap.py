@@ -89,7 +89,7 @@ class SHAMap(Generic[T]):
         depth = 0
         while node is not None:
             if type(node) is _Leaf:
-                return node.item if node.key == key else None  # type: ignore[no-any-return]
+                return node.item if node.key == key else None
             byte = key[depth >> 1]
             node = node.children[(byte >> 4) if not depth & 1 else (byte & 0x0F)]  # type: ignore[union-attr]
             depth += 1
