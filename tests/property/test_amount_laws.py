@@ -27,6 +27,7 @@ from xpay.amounts import (
     MAX_EXPONENT,
     MIN_EXPONENT,
     XRP_ISSUE,
+    AmountError,
     IOUAmount,
     Issue,
     Quality,
@@ -238,7 +239,7 @@ def test_wire_round_trips(amount: STAmount) -> None:
 @given(st.one_of(st_amounts(USD), st.integers(0, 10**17).map(STAmount.from_drops)))
 def test_wire_bytes_match_xrpl_py(amount: STAmount) -> None:
     if amount.native:
-        as_json: object = amount.value_text()
+        as_json: str | dict[str, str] = amount.value_text()
     else:
         as_json = {
             "currency": currency_to_code(amount.issue.currency),
@@ -246,6 +247,30 @@ def test_wire_bytes_match_xrpl_py(amount: STAmount) -> None:
             "value": amount.value_text(),
         }
     assert amount.to_wire().hex().upper() == XrplAmount.from_value(as_json).to_hex()
+
+
+@given(st.binary(max_size=60), st.integers(0, 12))
+def test_decoding_arbitrary_bytes_is_canonical_or_an_amount_error(data: bytes, pos: int) -> None:
+    """Whatever the bytes, from_wire decodes them to an amount that encodes back to exactly
+    the same bytes, or raises AmountError: never IndexError, struct.error or a silent fix-up."""
+    try:
+        amount, end = STAmount.from_wire(data, pos)
+    except AmountError:
+        return
+    assert amount.to_wire() == data[pos:end]
+
+
+NUMBER_LIKE = st.from_regex(r"[-+]?[0-9]{1,25}(\.[0-9]{1,25})?([eE][-+]?[0-9]{1,4})?", fullmatch=True)
+
+
+@given(st.one_of(st.text(max_size=30), NUMBER_LIKE))
+def test_parsing_arbitrary_text_gives_an_amount_or_an_amount_error(text: str) -> None:
+    for issue in (USD, XRP_ISSUE):
+        try:
+            amount = STAmount.from_value_text(text, issue)
+        except AmountError:
+            continue
+        assert STAmount.from_value_text(amount.value_text(), issue) == amount
 
 
 # -- quality ----------------------------------------------------------------------------------

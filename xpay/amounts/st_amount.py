@@ -314,7 +314,9 @@ class STAmount:
         return head.to_bytes(8, "big") + self.issue.key
 
     @classmethod
-    def from_wire(cls, data: bytes, pos: int = 0) -> tuple[STAmount, int]:
+    def from_wire(
+        cls, data: bytes | bytearray | memoryview, pos: int = 0
+    ) -> tuple[STAmount, int]:
         """Decode an Amount at data[pos:]; returns the amount and the position after it."""
         if pos < 0:
             raise AmountError(f"Amount at offset {pos}: negative offset")

@@ -64,7 +64,7 @@ def test_equality_hash_and_byte_order() -> None:
 def test_immutable_and_copyable() -> None:
     issue = Issue(USD, ALICE)
     with pytest.raises(AttributeError):
-        issue.account = BOB  # type: ignore[misc]
+        issue.account = BOB
     assert copy.copy(issue) is issue
     assert pickle.loads(pickle.dumps(issue)) == issue
     assert repr(issue) == "Issue(USD/000000000000000000000000000000000000000A)"

@@ -199,7 +199,7 @@ def test_quality_values_and_failures() -> None:
     assert copy.deepcopy(q) is q
     assert len({q, Quality(0x5D048191FB9130DA)}) == 1
     with pytest.raises(AttributeError):
-        q.value = 3  # type: ignore[misc]
+        q.value = 3
     with pytest.raises(AmountError, match="uint64"):
         Quality(-1)
     with pytest.raises(AmountError, match="uint64"):

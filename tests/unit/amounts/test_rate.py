@@ -85,4 +85,4 @@ def test_rate_type_errors() -> None:
     with pytest.raises(TypeError):
         PARITY_RATE == QUALITY_ONE  # noqa: B015
     with pytest.raises(AttributeError):
-        PARITY_RATE.value = 5  # type: ignore[misc]
+        PARITY_RATE.value = 5

@@ -241,9 +241,9 @@ def test_with_issue_moves_an_iou_value() -> None:
 def test_immutable_hashable_copyable() -> None:
     a = usd("1.5")
     with pytest.raises(AttributeError):
-        a.mantissa = 3  # type: ignore[misc]
+        a.mantissa = 3
     with pytest.raises(AttributeError):
-        a.issue = EUR  # type: ignore[misc]
+        a.issue = EUR
     assert copy.deepcopy(a) is a
     assert pickle.loads(pickle.dumps(a)) == a
     assert len({usd("1.5"), usd("1.50"), STAmount.from_value_text("1.5", EUR)}) == 2

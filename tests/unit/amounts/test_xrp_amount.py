@@ -96,7 +96,7 @@ def test_mixing_with_iou_or_int_is_a_type_error() -> None:
 def test_immutable_and_copy_share_the_value() -> None:
     drops = XRPAmount(10)
     with pytest.raises(AttributeError):
-        drops.drops = 11  # type: ignore[misc]
+        drops.drops = 11
     with pytest.raises(AttributeError):
         del drops.drops
     assert copy.copy(drops) is drops
