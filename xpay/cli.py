@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 from xpay.codec import decode, encode, encode_account_public, to_json
 from xpay.codec.native import decode_native
 from xpay.crypto import KeyPair, sign_transaction
+from xpay.node.standalone import add_standalone_command
 
 EXIT_USAGE = 2
 """Exit status for bad input, as argparse uses for bad arguments."""
@@ -137,6 +138,7 @@ COMMAND_GROUPS: tuple[CommandGroup, ...] = (
     add_wallet_commands,
     add_tx_commands,
     add_codec_commands,
+    add_standalone_command,
 )
 """Every command group, in help order. Add a group by adding its registration function."""
 

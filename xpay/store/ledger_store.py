@@ -98,6 +98,16 @@ class LedgerStore:
         row = conn.execute(sql, args).fetchone()
         return None if row is None else row[0]
 
+    # Facts about the database ----------------------------------------------------------------
+
+    def get_info(self, name: str) -> str | None:
+        """A fact recorded about this database (its network id, its genesis account)."""
+        value = self._scalar(self._write, "SELECT value FROM store_info WHERE name = ?", (name,))
+        return None if value is None else str(value)
+
+    def put_info(self, name: str, value: str) -> None:
+        self._write.execute("INSERT OR REPLACE INTO store_info (name, value) VALUES (?, ?)", (name, value))
+
     # Writing (the writer thread) -------------------------------------------------------------
 
     def write_ledger(self, ledger: Ledger, parent: Ledger | None, *, validated: bool) -> None:

@@ -1,0 +1,186 @@
+"""WebSocket subscriptions: the `ledger`, `transactions` and `validations` streams and per-account
+streams (rippled's NetworkOPs pubLedger / pubValidatedTransaction and InfoSub).
+
+The node calls `on_event` on the event loop for every validated ledger and each of its
+transactions; each message is rendered once per API version in use and queued to every
+subscriber that wants it. A subscriber's queue is bounded: one that cannot keep up is
+disconnected (close code 1008) rather than allowed to grow the node's memory, as rippled drops a
+WebSocket client whose send queue overflows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, Final
+
+import orjson
+
+from xpay.api.facade import LedgerClosedEvent, NodeEvent, NodeInfo, TransactionEvent
+from xpay.api.json_forms import close_time_iso, hex_upper, tx_and_meta_json
+from xpay.ledger.ledger import Ledger
+from xpay.protocol.ids import AccountID
+from xpay.protocol.ter import engine_result_message, ter_from_code
+
+_log = logging.getLogger(__name__)
+
+STREAMS: Final = frozenset({"ledger", "transactions", "validations"})
+"""Streams xpay publishes (validations stays silent on a standalone node)."""
+DEFAULT_SEND_QUEUE: Final = 1024
+CLOSE: Final = None
+"""Sentinel in a send queue: close the connection."""
+SLOW_CONSUMER_CLOSE_CODE: Final = 1008
+
+
+class Subscriber:
+    """One WebSocket connection's outgoing side: a bounded queue its writer task drains."""
+
+    def __init__(self, *, max_queue: int = DEFAULT_SEND_QUEUE, remote: str = "") -> None:
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue(max_queue)
+        self.remote = remote
+        self.api_version = 1
+        self.streams: set[str] = set()
+        self.accounts: set[AccountID] = set()
+        self.overflowed = False
+
+    def push(self, message: str) -> None:
+        """Queue a stream message without waiting; a full queue disconnects the subscriber."""
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            _log.warning("disconnecting slow WebSocket subscriber %s", self.remote)
+            # Drop what is queued: the connection is going away, and the close must get through.
+            while not self.queue.empty():
+                self.queue.get_nowait()
+            self.queue.put_nowait(CLOSE)
+
+    async def send(self, message: str) -> None:
+        """Queue a response, waiting for room (back pressure on this connection only)."""
+        if not self.overflowed:
+            await self.queue.put(message)
+
+
+def dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def ledger_stream_fields(ledger: Ledger, info: NodeInfo, validated_ledgers: tuple[int, int] | None) -> dict[str, Any]:
+    """What the ledger stream tells about a ledger (rippled's pubLedger / subscribe result)."""
+    fees = ledger.fees
+    out: dict[str, Any] = {
+        "fee_base": fees.base.drops,
+        "ledger_hash": hex_upper(ledger.hash),
+        "ledger_index": ledger.seq,
+        "ledger_time": ledger.close_time,
+        "network_id": info.network_id,
+        "reserve_base": fees.reserve.drops,
+        "reserve_inc": fees.increment.drops,
+    }
+    if validated_ledgers is not None:
+        first, last = validated_ledgers
+        out["validated_ledgers"] = str(first) if first == last else f"{first}-{last}"
+    return out
+
+
+def transaction_message(event: TransactionEvent, api_version: int) -> dict[str, Any]:
+    """A validated transaction on the transactions / accounts streams (rippled's transJson)."""
+    ledger = event.ledger
+    tx_json, meta_json = tx_and_meta_json(
+        event.tx_blob, event.meta_blob, ledger.seq, ledger.close_time, api_version
+    )
+    tx_json["date"] = ledger.close_time
+    result = ter_from_code(event.result)
+    out: dict[str, Any] = {
+        "type": "transaction",
+        "close_time_iso": close_time_iso(ledger.close_time),
+        "engine_result": result.name,
+        "engine_result_code": int(result),
+        "engine_result_message": engine_result_message(int(result)),
+        "ledger_hash": hex_upper(ledger.hash),
+        "ledger_index": ledger.seq,
+        "meta": meta_json,
+        "status": "closed",
+        "validated": True,
+    }
+    if api_version > 1:
+        out["tx_json"] = tx_json
+        out["hash"] = hex_upper(event.tx_id)
+    else:
+        tx_json["hash"] = hex_upper(event.tx_id)
+        out["transaction"] = tx_json
+    return out
+
+
+class Subscriptions:
+    """Who listens to what, and the fan-out of node events to them."""
+
+    def __init__(self, info: Callable[[], NodeInfo]) -> None:
+        self._info = info
+        self._streams: dict[str, set[Subscriber]] = {name: set() for name in STREAMS}
+        self._accounts: dict[AccountID, set[Subscriber]] = {}
+
+    def subscribe(self, subscriber: Subscriber, streams: Iterable[str], accounts: Iterable[AccountID]) -> None:
+        for name in streams:
+            self._streams[name].add(subscriber)
+            subscriber.streams.add(name)
+        for account in accounts:
+            self._accounts.setdefault(account, set()).add(subscriber)
+            subscriber.accounts.add(account)
+
+    def unsubscribe(self, subscriber: Subscriber, streams: Iterable[str], accounts: Iterable[AccountID]) -> None:
+        for name in streams:
+            self._streams[name].discard(subscriber)
+            subscriber.streams.discard(name)
+        for account in accounts:
+            listeners = self._accounts.get(account)
+            if listeners is not None:
+                listeners.discard(subscriber)
+                if not listeners:
+                    del self._accounts[account]
+            subscriber.accounts.discard(account)
+
+    def remove(self, subscriber: Subscriber) -> None:
+        """Forget a connection that closed."""
+        self.unsubscribe(subscriber, list(subscriber.streams), list(subscriber.accounts))
+
+    @property
+    def subscriber_count(self) -> int:
+        everyone: set[Subscriber] = set()
+        for listeners in self._streams.values():
+            everyone |= listeners
+        for listeners in self._accounts.values():
+            everyone |= listeners
+        return len(everyone)
+
+    def on_event(self, event: NodeEvent) -> None:
+        """The node's listener: render once per API version, queue to each subscriber."""
+        if isinstance(event, LedgerClosedEvent):
+            listeners = self._streams["ledger"]
+            if not listeners:
+                return
+            message = dumps(
+                {
+                    "type": "ledgerClosed",
+                    **ledger_stream_fields(event.ledger, self._info(), event.validated_ledgers),
+                    "txn_count": event.txn_count,
+                }
+            )
+            for subscriber in list(listeners):
+                subscriber.push(message)
+            return
+        targets = set(self._streams["transactions"])
+        for account in event.accounts:
+            targets |= self._accounts.get(account, set())
+        if not targets:
+            return
+        rendered: dict[int, str] = {}
+        for subscriber in targets:
+            version = subscriber.api_version
+            text = rendered.get(version)
+            if text is None:
+                text = rendered[version] = dumps(transaction_message(event, version))
+            subscriber.push(text)
