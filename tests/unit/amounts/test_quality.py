@@ -210,3 +210,17 @@ def test_quality_values_and_failures() -> None:
         Quality(5) == 5  # noqa: B015
     with pytest.raises(TypeError):
         _ = Quality(5) < 5  # type: ignore[operator]
+
+
+def test_equal_ratios_can_encode_one_unit_apart() -> None:
+    """getRate rounds a 17-digit quotient half up but truncates an 18-digit one.
+
+    2 for 3 and 8 for 12 are the same price; the mantissa quotients are 0.666... (17 digits,
+    rounded up) and 6.666... (18 digits, truncated), so the qualities differ in the last place,
+    in rippled as here. Books must not assume equal prices give equal qualities.
+    """
+    two_for_three = Quality.from_amounts(n(3), n(2))
+    eight_for_twelve = Quality.from_amounts(n(12), n(8))
+    assert two_for_three.rate() == STAmount(6666666666666667, -16, NO_ISSUE)
+    assert eight_for_twelve.rate() == STAmount(6666666666666666, -16, NO_ISSUE)
+    assert eight_for_twelve > two_for_three
