@@ -245,22 +245,24 @@ class OwnerCountsMatch:
         elif type(entry) is Offer:
             objects[entry.account] = objects.get(entry.account, 0) + sign
 
+    def _count(self, root: AccountRoot, sign: int) -> None:
+        if root.owner_count:
+            counted = self.counted
+            counted[root.account] = counted.get(root.account, 0) + sign * root.owner_count
+
     def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
-        if type(after) is AccountRoot or type(before) is AccountRoot:
-            account = (after or before).account  # type: ignore[union-attr]
-            delta = (after.owner_count if after is not None else 0) - (  # type: ignore[union-attr]
-                before.owner_count if before is not None else 0  # type: ignore[union-attr]
-            )
-            if delta:
-                self.counted[account] = self.counted.get(account, 0) + delta
-            return
-        if before is not None:
+        # Each side on its own: a changed entry type is LedgerEntryTypesMatch's to report.
+        if type(before) is AccountRoot:
+            self._count(before, -1)
+        elif before is not None:
             self._objects(before, -1)
-        if after is not None:
+        if type(after) is AccountRoot:
+            self._count(after, 1)
+        elif after is not None:
             self._objects(after, 1)
 
     def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
-        for account in set(self.objects) | set(self.counted):
+        for account in sorted(set(self.objects) | set(self.counted)):
             counted = self.counted.get(account, 0)
             objects = self.objects.get(account, 0)
             if counted != objects:
