@@ -63,13 +63,13 @@ def test_tec_waits_for_the_final_pass(env: Env) -> None:
     """A payment that needs another's XRP: retried, then applied once that one is in."""
     drain = _pay(env, "carol", "alice", 980)  # carol keeps her reserve
     ok = _pay(env, "alice", "bob", 1500)  # needs carol's XRP first
-    ledger, report = build_ledger(env.ledger, [ok, drain], env.ledger.close_time + 10, 10, 0, env.rules)
+    _ledger, report = build_ledger(env.ledger, [ok, drain], env.ledger.close_time + 10, 10, 0, env.rules)
     assert report.results[ok.id] is Tes.tesSUCCESS and report.results[drain.id] is Tes.tesSUCCESS
 
 
 def test_hopeless_tec_is_applied_in_the_final_pass(env: Env) -> None:
     broke = _pay(env, "alice", "bob", 5000)
-    ledger, report = build_ledger(env.ledger, [broke], env.ledger.close_time + 10, 10, 0, env.rules)
+    _ledger, report = build_ledger(env.ledger, [broke], env.ledger.close_time + 10, 10, 0, env.rules)
     assert report.results[broke.id] is Tec.tecUNFUNDED_PAYMENT and report.applied == [broke.id]
 
 
