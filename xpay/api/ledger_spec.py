@@ -24,6 +24,9 @@ from xpay.ledger.views import ReadView
 from xpay.protocol.ids import Hash256
 from xpay.store.records import StoredLedger
 
+MAX_LEDGER_SEQ = 0xFFFF_FFFF
+"""Ledger sequences are uint32."""
+
 
 @dataclass(frozen=True, slots=True)
 class LedgerRef:
@@ -115,7 +118,7 @@ def select_ledger(ctx: RpcContext, default: str = "current") -> LedgerRef:
         return _by_hash(ctx, params["ledger_hash"])
     index = params.get("ledger_index", params.get("ledger", default))
     if is_int(index):
-        if index <= 0:
+        if not 0 < index <= MAX_LEDGER_SEQ:
             raise invalid_params("ledgerIndexMalformed")
         return _by_seq(ctx, index)
     if not isinstance(index, str):
@@ -126,6 +129,6 @@ def select_ledger(ctx: RpcContext, default: str = "current") -> LedgerRef:
         return _closed(ctx, ctx.node.closed_ledger())
     if index == "validated":
         return _closed(ctx, ctx.node.validated_ledger())
-    if index.isascii() and index.isdigit() and len(index) <= 10:
+    if index.isascii() and index.isdigit() and 0 < int(index) <= MAX_LEDGER_SEQ:
         return _by_seq(ctx, int(index))
     raise invalid_params("ledgerIndexMalformed")

@@ -4,7 +4,7 @@ from xpay.node.config import NodeConfig
 from xpay.node.ledger_master import LedgerMaster
 from xpay.node.open_ledger import OpenLedger
 from xpay.node.service import NodeService
-from xpay.node.standalone import Endpoints, add_standalone_command, serve_standalone
+from xpay.node.standalone import Endpoints, StandaloneNode, add_standalone_command, serve_standalone
 
 __all__ = [
     "Endpoints",
@@ -12,6 +12,7 @@ __all__ = [
     "NodeConfig",
     "NodeService",
     "OpenLedger",
+    "StandaloneNode",
     "add_standalone_command",
     "serve_standalone",
 ]

@@ -123,14 +123,17 @@ class LedgerMaster:
         self._durable: asyncio.Queue[_Durable | object] = asyncio.Queue(config.persist_queue_size)
         self._listeners: list[EventListener] = []
         self._group: asyncio.TaskGroup | None = None
+        self._tasks: tuple[asyncio.Task[None], ...] = ()
 
     # Lifecycle ---------------------------------------------------------------------------------
 
     async def __aenter__(self) -> LedgerMaster:
         self._group = asyncio.TaskGroup()
         await self._group.__aenter__()
-        self._group.create_task(self._command_loop(), name="ledger-master")
-        self._group.create_task(self._durability_loop(), name="ledger-durability")
+        self._tasks = (
+            self._group.create_task(self._command_loop(), name="ledger-master"),
+            self._group.create_task(self._durability_loop(), name="ledger-durability"),
+        )
         return self
 
     async def __aexit__(
@@ -139,7 +142,11 @@ class LedgerMaster:
         assert self._group is not None
         if exc_type is None:
             await self._commands.put(_STOP)
-        await self._group.__aexit__(exc_type, exc, tb)
+        else:
+            # Leaving on an error: stop at once; the error propagates unwrapped.
+            for task in self._tasks:
+                task.cancel()
+        await self._group.__aexit__(None, None, None)
         self._group = None
 
     # Reads (snapshots; no queue) -------------------------------------------------------------

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from xpay.amounts import XRPAmount
@@ -75,13 +76,92 @@ def _open_chain(config: NodeConfig, store: LedgerStore) -> tuple[Ledger, bool]:
     return genesis, False
 
 
-async def _close_timer(master: LedgerMaster, interval: float) -> None:
-    while True:
-        await asyncio.sleep(interval)
+class _CloseTimer:
+    """Closes a ledger every `interval` seconds while entered (the timer of a standalone node
+    started with --close-interval; each close waits for the previous one to be validated)."""
+
+    def __init__(self, master: LedgerMaster, interval: float) -> None:
+        self._master = master
+        self._interval = interval
+        self._group = asyncio.TaskGroup()
+        self._task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> _CloseTimer:
+        await self._group.__aenter__()
+        self._task = self._group.create_task(self._run(), name="close-timer")
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        assert self._task is not None
+        self._task.cancel()
+        await self._group.__aexit__(None, None, None)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self._interval)
+            try:
+                await self._master.close()
+            except NodeBusy:
+                _log.warning("close skipped: the ledger master's queue is full")
+
+
+class StandaloneNode:
+    """A running standalone node, as an async context manager: store, writer, ledger master,
+    service, and (when `api_config` is given) the API server and the close timer. Leaving it
+    shuts them down in reverse order: timer, API, ledger master, writer, store."""
+
+    def __init__(self, config: NodeConfig, api_config: ApiConfig | None, stop: asyncio.Event | None = None) -> None:
+        self.config = config
+        self.api_config = api_config
+        self.stop = stop if stop is not None else asyncio.Event()
+        self._stack = contextlib.AsyncExitStack()
+        self.store: LedgerStore
+        self.master: LedgerMaster
+        self.service: NodeService
+        self.api: ApiServer | None = None
+        self.resumed = False
+        self.start_seq = 0
+
+    async def __aenter__(self) -> StandaloneNode:
+        stack = self._stack
+        config = self.config
         try:
-            await master.close()
-        except NodeBusy:
-            _log.warning("close skipped: the ledger master's queue is full")
+            self.store = LedgerStore.open(config.data_dir, snapshot_interval=config.snapshot_interval)
+            stack.callback(self.store.close)
+            start, self.resumed = _open_chain(config, self.store)
+            self.start_seq = start.seq
+            writer = await stack.enter_async_context(LedgerWriter(self.store, max_pending=config.persist_queue_size))
+            self.master = await stack.enter_async_context(LedgerMaster(config, self.store, writer, start))
+            self.service = NodeService(config, self.master, self.store, self.stop, NodeKey.generate())
+            if self.api_config is not None:
+                self.api = await stack.enter_async_context(ApiServer(self.service, self.api_config))
+            if config.close_interval is not None:
+                await stack.enter_async_context(_CloseTimer(self.master, config.close_interval))
+        except BaseException:
+            await stack.aclose()
+            raise
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self._stack.__aexit__(exc_type, exc, tb)
+
+    def endpoints(self) -> Endpoints:
+        assert self.api is not None and self.api_config is not None
+        host = self.api_config.host
+        port = self.api.port
+        return Endpoints(
+            json_rpc=f"http://{host}:{port}/",
+            websocket=f"ws://{host}:{port}/",
+            port=port,
+            genesis_account=KeyPair.from_seed(self.config.genesis_seed).address,
+            network_id=self.config.network_id,
+            ledger_seq=self.start_seq,
+            resumed=self.resumed,
+        )
 
 
 async def serve_standalone(
@@ -92,35 +172,10 @@ async def serve_standalone(
     on_ready: Callable[[Endpoints], None] | None = None,
 ) -> None:
     """Run a standalone node until `stop` is set, then shut down in order."""
-    store = LedgerStore.open(config.data_dir, snapshot_interval=config.snapshot_interval)
-    try:
-        start, resumed = _open_chain(config, store)
-        async with (
-            LedgerWriter(store, max_pending=config.persist_queue_size) as writer,
-            LedgerMaster(config, store, writer, start) as master,
-        ):
-            service = NodeService(config, master, store, stop, NodeKey.generate())
-            async with ApiServer(service, api_config) as api, asyncio.TaskGroup() as group:
-                if config.close_interval is not None:
-                    closer = group.create_task(_close_timer(master, config.close_interval))
-                if on_ready is not None:
-                    host = api_config.host
-                    on_ready(
-                        Endpoints(
-                            json_rpc=f"http://{host}:{api.port}/",
-                            websocket=f"ws://{host}:{api.port}/",
-                            port=api.port,
-                            genesis_account=KeyPair.from_seed(config.genesis_seed).address,
-                            network_id=config.network_id,
-                            ledger_seq=start.seq,
-                            resumed=resumed,
-                        )
-                    )
-                await stop.wait()
-                if config.close_interval is not None:
-                    closer.cancel()
-    finally:
-        store.close()
+    async with StandaloneNode(config, api_config, stop) as node:
+        if on_ready is not None:
+            on_ready(node.endpoints())
+        await stop.wait()
 
 
 # The command ------------------------------------------------------------------------------------

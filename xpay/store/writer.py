@@ -45,12 +45,13 @@ class LedgerWriter:
         self._queue: asyncio.Queue[_Job | object] = asyncio.Queue(max_pending)
         self._executor: ThreadPoolExecutor | None = None
         self._group: asyncio.TaskGroup | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def __aenter__(self) -> LedgerWriter:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xpay-store-writer")
         self._group = asyncio.TaskGroup()
         await self._group.__aenter__()
-        self._group.create_task(self._run(), name="store-writer")
+        self._task = self._group.create_task(self._run(), name="store-writer")
         return self
 
     async def __aexit__(
@@ -60,9 +61,11 @@ class LedgerWriter:
         try:
             if exc_type is None:
                 await self._queue.put(_STOP)
-            # On an error the task group cancels the worker: queued ledgers are dropped, and as
-            # they never became durable they were never reported validated.
-            await self._group.__aexit__(exc_type, exc, tb)
+            elif self._task is not None:
+                # Leaving on an error: queued ledgers are dropped, and as they never became
+                # durable they were never reported validated. The error itself propagates as is.
+                self._task.cancel()
+            await self._group.__aexit__(None, None, None)
         finally:
             self._executor.shutdown(wait=True)
 

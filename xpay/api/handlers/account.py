@@ -296,8 +296,8 @@ def _tx_marker(value: Any) -> AccountTxMarker:
         not isinstance(value, dict)
         or not is_int(value.get("ledger"))
         or not is_int(value.get("seq"))
-        or value["ledger"] < 0
-        or value["seq"] < 0
+        or not 0 <= value["ledger"] <= 0xFFFF_FFFF
+        or not 0 <= value["seq"] <= 0xFFFF_FFFF
     ):
         raise invalid_params(
             "invalid marker. Provide ledger index via ledger field, and transaction sequence "
