@@ -104,7 +104,7 @@ async def test_a_bad_signature_or_a_garbage_blob_is_rejected_before_the_ledger(t
         blob = _fund(ALICE.address, 1)
         tx = Transaction.from_blob(blob)
         forged = tx.blob.replace(tx.fields["TxnSignature"], bytes(64))
-        with pytest.raises(TransactionRejected, match="fails local checks: Invalid signature."):
+        with pytest.raises(TransactionRejected, match=r"fails local checks: Invalid signature\."):
             await node.service.submit(forged)
         with pytest.raises(TransactionRejected):
             await node.service.submit(b"\x12\x00")
