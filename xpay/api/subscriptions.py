@@ -170,7 +170,7 @@ class Subscriptions:
                 }
             )
             for subscriber in list(listeners):
-                subscriber.push(message)
+                self._push(subscriber, message)
             return
         targets = set(self._streams["transactions"])
         for account in event.accounts:
@@ -183,4 +183,10 @@ class Subscriptions:
             text = rendered.get(version)
             if text is None:
                 text = rendered[version] = dumps(transaction_message(event, version))
-            subscriber.push(text)
+            self._push(subscriber, text)
+
+    def _push(self, subscriber: Subscriber, message: str) -> None:
+        subscriber.push(message)
+        if subscriber.overflowed:
+            # It is being disconnected: it gets nothing more from here on.
+            self.remove(subscriber)

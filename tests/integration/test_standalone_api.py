@@ -1,0 +1,191 @@
+"""The API over real sockets: rippled's JSON-RPC and WebSocket envelopes, transport-level bad
+input (never a 500, never a changed ledger), admin access, and subscription streams."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from tests.support.node_process import GENESIS, in_process_node, keypair, payment
+from xpay.api.server import ApiConfig
+from xpay.node.standalone import StandaloneNode
+
+pytestmark = pytest.mark.integration
+
+ALICE = keypair("alice")
+BOB = keypair("bob")
+
+
+@asynccontextmanager
+async def served(tmp_path: Path, **api: Any) -> AsyncIterator[tuple[StandaloneNode, aiohttp.ClientSession, str]]:
+    async with (
+        in_process_node(tmp_path, api=ApiConfig(port=0, **api)) as node,
+        aiohttp.ClientSession() as http,
+    ):
+        yield node, http, node.endpoints().json_rpc
+
+
+async def _post(http: aiohttp.ClientSession, url: str, body: Any, **kwargs: Any) -> tuple[int, dict[str, Any]]:
+    data = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    async with http.post(url, data=data, **kwargs) as response:
+        return response.status, json.loads(await response.read())
+
+
+async def test_json_rpc_envelopes_are_rippled_s(tmp_path: Path) -> None:
+    async with served(tmp_path) as (_, http, url):
+        status, body = await _post(http, url, {"method": "ledger_current", "params": [{}]})
+        assert status == 200 and body == {"result": {"ledger_current_index": 2, "status": "success"}}
+        status, body = await _post(http, url, {"method": "account_info", "params": [{"account": "rBAD"}]})
+        assert status == 200
+        assert body["result"] == {
+            "error": "actMalformed",
+            "error_code": 35,
+            "error_message": "Account malformed.",
+            "request": {"account": "rBAD", "command": "account_info"},
+            "status": "error",
+        }
+        status, body = await _post(http, url, {"method": "server_info"})  # no params at all
+        assert status == 200 and body["result"]["info"]["network_id"] == 21337
+
+
+BAD_BODIES: list[tuple[bytes, int, str]] = [
+    (b"not json", 400, "jsonInvalid"),
+    (b"{", 400, "jsonInvalid"),
+    (b"[1, 2]", 400, "invalidParams"),
+    (b'"text"', 400, "invalidParams"),
+    (b"{}", 400, "commandMissing"),
+    (b'{"method": "ping", "params": {"a": 1}}', 400, "invalidParams"),
+    (b'{"method": "ping", "params": [1]}', 400, "invalidParams"),
+    (b'{"method": "ping", "params": [{}, {}]}', 400, "invalidParams"),
+    (b'{"method": ["ping"]}', 200, "unknownCmd"),
+    (b'{"method": "submit", "params": [{"tx_blob": "00"}]}', 200, "invalidTransaction"),
+    (b'{"method": "account_info", "params": [{"account": null}]}', 200, "invalidParams"),
+    (b"\xff\xfe\x00garbage", 400, "jsonInvalid"),
+]
+
+
+async def test_bad_bodies_get_json_errors_and_change_nothing(tmp_path: Path) -> None:
+    async with served(tmp_path, max_body_bytes=4096) as (node, http, url):
+        before = (node.master.closed_ledger.hash, dict(node.master.open.view.items))
+        for body, status, token in BAD_BODIES:
+            got_status, got = await _post(http, url, body)
+            assert (got_status, got["result"]["error"]) == (status, token), body
+            assert got["result"]["status"] == "error"
+        status, got = await _post(http, url, b'{"method": "ping", "pad": "' + b"x" * 5000 + b'"}')
+        assert status == 413 and got["result"]["error"] == "invalidParams"
+        async with http.put(url, data=b"{}") as response:
+            assert response.status == 405 and json.loads(await response.read())["result"]["status"] == "error"
+        async with http.post(url + "nowhere", data=b"{}") as response:
+            assert response.status == 404 and json.loads(await response.read())["result"]["error"] == "unknownCmd"
+        async with http.get(url) as response:
+            assert response.status == 400 and json.loads(await response.read())["result"]["status"] == "error"
+        assert (node.master.closed_ledger.hash, dict(node.master.open.view.items)) == before
+
+
+async def test_admin_methods_need_loopback_or_the_token(tmp_path: Path) -> None:
+    async with served(tmp_path, loopback_is_admin=False, admin_token="s3cret") as (node, http, url):
+        _, body = await _post(http, url, {"method": "ledger_accept"})
+        assert body["result"]["error"] == "noPermission"
+        _, body = await _post(http, url, {"method": "ledger_accept"}, headers={"Authorization": "Bearer wrong"})
+        assert body["result"]["error"] == "noPermission"
+        _, body = await _post(http, url, {"method": "ledger_accept"}, headers={"Authorization": "Bearer s3cret"})
+        assert body["result"] == {"ledger_current_index": 3, "status": "success"}
+        assert node.master.validated_ledger.seq == 2
+
+
+async def test_websocket_requests_answer_with_their_id(tmp_path: Path) -> None:
+    async with served(tmp_path) as (_, http, url), http.ws_connect(url) as ws:
+        await ws.send_json({"id": 7, "command": "ledger_current"})
+        assert await ws.receive_json() == {
+            "id": 7, "result": {"ledger_current_index": 2}, "status": "success", "type": "response"
+        }
+        await ws.send_json({"id": "x", "command": "account_info", "account": "bad", "api_version": 2})
+        error = await ws.receive_json()
+        assert error["id"] == "x" and error["error"] == "actMalformed" and error["status"] == "error"
+        assert error["type"] == "response" and error["request"]["account"] == "bad" and error["api_version"] == 2
+        await ws.send_str("{nope")
+        invalid = await ws.receive_json()
+        assert invalid["error"] == "jsonInvalid" and invalid["status"] == "error"
+        await ws.send_json({"id": 9, "api_version": 2})
+        assert (await ws.receive_json())["error"] == "missingCommand"
+        await ws.send_json({"id": 10, "command": "ping"})
+        assert (await ws.receive_json())["id"] == 10  # the connection survived it all
+
+
+async def test_an_oversized_websocket_message_closes_the_connection(tmp_path: Path) -> None:
+    async with served(tmp_path, max_body_bytes=2048) as (node, http, url), http.ws_connect(url) as ws:
+        await ws.send_str(json.dumps({"command": "ping", "pad": "x" * 4096}))
+        message = await ws.receive()
+        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
+        assert node.master.closed_ledger.seq == 1
+
+
+async def _next_of_type(ws: aiohttp.ClientWebSocketResponse, kind: str) -> dict[str, Any]:
+    while True:
+        message: dict[str, Any] = await ws.receive_json()
+        if message.get("type") == kind:
+            return message
+
+
+async def test_subscribers_see_the_ledger_close_and_their_transaction_validated(tmp_path: Path) -> None:
+    async with served(tmp_path) as (node, http, url), http.ws_connect(url) as ws, http.ws_connect(url) as ws1:
+        await ws.send_json(
+            {"id": 1, "command": "subscribe", "streams": ["ledger"], "accounts": [ALICE.address], "api_version": 2}
+        )
+        subscribed = await ws.receive_json()
+        assert subscribed["status"] == "success" and subscribed["result"]["ledger_index"] == 1
+        assert subscribed["result"]["validated_ledgers"] == "1" and subscribed["result"]["network_id"] == 21337
+        await ws1.send_json({"id": 1, "command": "subscribe", "streams": ["transactions"]})
+        assert (await ws1.receive_json())["result"] == {}
+
+        blob, tx_hash = payment(GENESIS, ALICE.address, "25000000", 1)
+        other, _ = payment(GENESIS, BOB.address, "25000000", 2)
+        _, submitted = await _post(http, url, {"method": "submit", "params": [{"tx_blob": blob}]})
+        assert submitted["result"]["engine_result"] == "tesSUCCESS"
+        await _post(http, url, {"method": "submit", "params": [{"tx_blob": other}]})
+        _, accepted = await _post(http, url, {"method": "ledger_accept"})
+        assert accepted["result"]["ledger_current_index"] == 3
+
+        closed = await _next_of_type(ws, "ledgerClosed")
+        assert closed["ledger_index"] == 2 and closed["txn_count"] == 2
+        assert closed["ledger_hash"] == node.master.validated_ledger.hash.hex().upper()
+        assert closed["validated_ledgers"] == "1-2"
+        tx = await _next_of_type(ws, "transaction")
+        assert tx["hash"] == tx_hash and tx["validated"] is True and tx["status"] == "closed"
+        assert tx["engine_result"] == "tesSUCCESS" and tx["ledger_index"] == 2
+        assert tx["tx_json"]["Destination"] == ALICE.address and tx["meta"]["delivered_amount"] == "25000000"
+
+        # The transactions stream (API version 1 here) carries both payments.
+        seen = {(await _next_of_type(ws1, "transaction"))["transaction"]["hash"] for _ in range(2)}
+        assert tx_hash in seen and len(seen) == 2
+
+        await ws.send_json({"id": 2, "command": "unsubscribe", "accounts": [ALICE.address], "streams": ["ledger"]})
+        assert (await ws.receive_json())["result"] == {}
+        assert node.api is not None and node.api.subscriptions.subscriber_count == 1
+
+
+async def test_a_subscriber_that_cannot_keep_up_is_disconnected(tmp_path: Path) -> None:
+    async with served(tmp_path, ws_send_queue=2) as (node, http, url), http.ws_connect(url) as ws:
+        await ws.send_json({"id": 1, "command": "subscribe", "streams": ["transactions", "ledger"]})
+        assert (await ws.receive_json())["status"] == "success"
+        for seq, who in enumerate((ALICE, BOB, keypair("carol")), start=1):
+            blob, _ = payment(GENESIS, who.address, "25000000", seq)
+            await _post(http, url, {"method": "submit", "params": [{"tx_blob": blob}]})
+        # One close publishes four messages at once: more than the queue holds.
+        await _post(http, url, {"method": "ledger_accept"})
+        while True:
+            message = await ws.receive()
+            if message.type != aiohttp.WSMsgType.TEXT:
+                break
+        assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert ws.close_code == 1008
+        assert node.api is not None and node.api.subscriptions.subscriber_count == 0
+        # The node itself carries on.
+        _, body = await _post(http, url, {"method": "ledger_current"})
+        assert body["result"]["ledger_current_index"] == 3
