@@ -9,9 +9,9 @@ Failures the API must render have named exceptions here, raised by the node.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 from xpay.ledger.ledger import Ledger
 from xpay.ledger.views import Fees, ReadView
@@ -62,6 +62,9 @@ class SubmitOutcome:
     """Drops a reference transaction costs to get into the open ledger."""
     validated_ledger_index: int
     current_ledger_index: int
+    tx_id: Hash256
+    tx_fields: Mapping[str, Any]
+    """The transaction's fields in the codec's native form (decoded once, by the node)."""
 
 
 class TransactionRejected(Exception):

@@ -317,6 +317,8 @@ class LedgerMaster:
                 open_ledger_cost=self._closed.fees.base.drops,
                 validated_ledger_index=self._validated.seq,
                 current_ledger_index=self.open.seq,
+                tx_id=tx.id,
+                tx_fields=tx.fields,
             )
         )
 

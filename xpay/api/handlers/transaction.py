@@ -25,7 +25,7 @@ from xpay.api.json_forms import (
     tx_fields_json,
 )
 from xpay.api.params import bool_param, is_int, parse_account
-from xpay.codec import encode_account_public, transaction_id
+from xpay.codec import encode_account_public, to_json
 from xpay.codec.errors import CodecError
 from xpay.crypto import KeyPair, sign_transaction
 from xpay.ledger import keylet
@@ -258,8 +258,8 @@ async def submit(ctx: RpcContext) -> dict[str, Any]:
     except NodeBusy:
         raise RpcError("tooBusy") from None
     if tx_json is None:
-        tx_json = tx_fields_json(blob)
-        tx_json["hash"] = hex_upper(transaction_id(blob))
+        tx_json = to_json(outcome.tx_fields)
+        tx_json["hash"] = hex_upper(outcome.tx_id)
     insert_deliver_max(tx_json, ctx.api_version)
     result = ter_from_code(outcome.engine_result)
     out: dict[str, Any] = {
