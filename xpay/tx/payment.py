@@ -20,8 +20,10 @@ from __future__ import annotations
 from typing import Any, Final
 
 from xpay.amounts import BAD_CURRENCY, Issue, Quality, STAmount, XRPAmount
+from xpay.flow import flow
 from xpay.ledger import keylet
 from xpay.ledger.entries import AccountRoot
+from xpay.ledger.payment_sandbox import PaymentSandbox
 from xpay.protocol.flags import (
     lsfDepositAuth,
     lsfPasswordSpent,
@@ -36,14 +38,6 @@ from xpay.protocol.ter import TER, NotTEC, Tec, Tef, Tel, Tem, Tes, is_ter_retry
 from xpay.protocol.transaction_types import TransactionType
 from xpay.tx.context import ApplyContext, Outcome, PreclaimContext, PreflightContext
 from xpay.tx.transactor import Transactor
-
-try:
-    # The payment engine is built beside this module; until it lands, non-XRP payments are
-    # refused (temDISABLED) rather than half-done.
-    from xpay.flow import flow as _flow
-    from xpay.ledger.payment_sandbox import PaymentSandbox
-except ImportError:  # pragma: no cover - removed once xpay.flow exports flow
-    _flow = None  # type: ignore[assignment]
 
 MAX_PATH_SIZE: Final = 6
 """rippled's MaxPathSize: at most this many paths (in the open ledger: telBAD_PATH_COUNT)."""
@@ -138,7 +132,7 @@ def do_apply(ctx: ApplyContext) -> TER | Outcome:
     destination = view.read(k)
     if destination is None:
         # Created with the ledger's sequence as its first (DeletableAccounts).
-        destination = AccountRoot(  # type: ignore[call-arg, unused-ignore]
+        destination = AccountRoot(
             key=k.key, account=dst_id, balance=XRPAmount(0), sequence=view.seq
         )
         view.insert(destination)
@@ -200,14 +194,12 @@ def _ripple(ctx: ApplyContext, amount: STAmount, send_max: STAmount | None, dst_
     malformed = path_element_failure(paths)
     if malformed is not Tes.tesSUCCESS:
         return malformed
-    if _flow is None:
-        return Tem.temDISABLED
     flags = tx.flags
     source = max_source_amount(tx.account, amount, send_max)
     limit_quality = Quality.from_amounts(amount, source) if flags & tfLimitQuality else None
     deliver_min: STAmount | None = fields.get("DeliverMin")
     sandbox = PaymentSandbox(ctx.view)
-    flowed = _flow(
+    flowed = flow(
         sandbox,
         amount,
         tx.account,

@@ -130,7 +130,7 @@ def _place_offer(env: Env, owner: str) -> Offer:
     owner_node = dir_add(sandbox, keylet.owner_dir(account), key, describe_owner_dir(account), preserve_order=False)
     book_node = dir_add(sandbox, book, key, lambda node: node, preserve_order=True)
     assert owner_node is not None and book_node is not None
-    offer = Offer(  # type: ignore[call-arg, unused-ignore]
+    offer = Offer(
         key=key, account=account, sequence=root.sequence, taker_pays=XRP(10), taker_gets=usd(1),
         book_directory=book.key, book_node=book_node, owner_node=owner_node,
     )

@@ -85,7 +85,7 @@ def test_deleted_account_root_fails(env: Env) -> None:
 
 def test_account_created_by_trust_set_fails(env: Env) -> None:
     carol = env.account("carol").account_id
-    new = AccountRoot(key=keylet.account(carol).key, account=carol, balance=XRPAmount(0), sequence=env.open.seq)  # type: ignore[call-arg, unused-ignore]
+    new = AccountRoot(key=keylet.account(carol).key, account=carol, balance=XRPAmount(0), sequence=env.open.seq)
     failures = _failures(env, [(new.key, INSERT, new)], fee=0, tx_type=TransactionType.AccountSet)
     assert any("ValidNewAccountRoot" in f for f in failures)
     assert _failures(env, [(new.key, INSERT, new)], fee=0) == []
