@@ -48,9 +48,17 @@ def jtx_trust(env: Env, account: Account, limit: STAmount, **fields: Any) -> Non
 
 
 def rate(env: Env, gw: Account, multiplier: str) -> None:
-    """rippled's rate(gw, 1.25): set the gateway's TransferRate."""
-    value = int(Decimal(multiplier) * 1_000_000_000)
+    """rippled's jtx rate(gw, 1.25): set the gateway's TransferRate to uint32(1e9 * multiplier)
+    computed in double precision, as jtx does; so rate(gw, 1.005) is 1004999999, not 1005000000
+    (rippled's expected balances depend on it)."""
+    value = int(1_000_000_000 * float(Decimal(multiplier)))
     env({"TransactionType": TransactionType.AccountSet, "Account": gw, "TransferRate": value})
+
+
+def quality_percent(percent: int) -> int:
+    """rippled's jtx qualityInPercent / qualityOutPercent: uint32((percent / 100) * 1e9) in
+    double precision."""
+    return int((percent / 100) * 1_000_000_000)
 
 
 def offer_cancel(env: Env, account: Account, sequence: int, *, expect: str = "tesSUCCESS") -> None:
