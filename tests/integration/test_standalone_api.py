@@ -12,7 +12,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.support.node_process import GENESIS, in_process_node, keypair, payment
+from tests.support.node_process import GENESIS, in_process_node, keypair, payment, sign
 from xpay.api.server import ApiConfig
 from xpay.node.standalone import StandaloneNode
 
@@ -189,3 +189,39 @@ async def test_a_subscriber_that_cannot_keep_up_is_disconnected(tmp_path: Path) 
         # The node itself carries on.
         _, body = await _post(http, url, {"method": "ledger_current"})
         assert body["result"]["ledger_current_index"] == 3
+
+
+async def test_book_subscribers_get_a_snapshot_and_the_book_s_transactions(tmp_path: Path) -> None:
+    gw = keypair("gw")
+    usd = {"currency": "USD", "issuer": gw.address}
+    async with served(tmp_path) as (_, http, url), http.ws_connect(url) as ws:
+        for seq, who in enumerate((ALICE, gw), start=1):
+            blob, _ = payment(GENESIS, who.address, "90000000", seq)
+            await _post(http, url, {"method": "submit", "params": [{"tx_blob": blob}]})
+        await _post(http, url, {"method": "ledger_accept"})
+        await ws.send_json(
+            {"id": 1, "command": "subscribe", "api_version": 2,
+             "books": [{"taker_pays": usd, "taker_gets": {"currency": "XRP"}, "snapshot": True, "both": True}]}
+        )
+        answer = await ws.receive_json()
+        assert answer["status"] == "success" and answer["result"] == {"asks": [], "bids": []}
+
+        offer, offer_hash = sign(
+            {"TransactionType": "OfferCreate", "Account": ALICE.address, "Fee": "10", "Sequence": 2,
+             "TakerGets": "10000000", "TakerPays": {**usd, "value": "5"}},
+            ALICE,
+        )
+        _, submitted = await _post(http, url, {"method": "submit", "params": [{"tx_blob": offer}]})
+        assert submitted["result"]["engine_result"] == "tesSUCCESS"
+        await _post(http, url, {"method": "ledger_accept"})
+        heard = await _next_of_type(ws, "transaction")
+        assert heard["hash"] == offer_hash and heard["validated"] is True
+
+        await ws.send_json(
+            {"id": 2, "command": "subscribe", "books": [{"taker_pays": usd, "taker_gets": {"currency": "XRP"}, "snapshot": True}]}
+        )
+        snapshot = await ws.receive_json()
+        [listed] = snapshot["result"]["offers"]
+        assert listed["Account"] == ALICE.address and listed["TakerGets"] == "10000000"
+        await ws.send_json({"id": 3, "command": "subscribe", "books": [{"taker_pays": usd, "taker_gets": usd}]})
+        assert (await ws.receive_json())["error"] == "badMarket"

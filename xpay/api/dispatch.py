@@ -16,7 +16,7 @@ from typing import Any, Final
 from xpay.api.context import Method, RpcContext
 from xpay.api.errors import RpcError
 from xpay.api.facade import NodeFacade
-from xpay.api.handlers import account, gateway, ledger, server, subscribe, transaction
+from xpay.api.handlers import account, books, gateway, ledger, server, subscribe, transaction
 from xpay.api.params import is_int
 from xpay.api.subscriptions import Subscriber, Subscriptions
 
@@ -26,6 +26,7 @@ METHODS: Final[dict[str, Method]] = {
     **server.METHODS,
     **ledger.METHODS,
     **account.METHODS,
+    **books.METHODS,
     **gateway.METHODS,
     **transaction.METHODS,
     **subscribe.METHODS,

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias
 
+from xpay.amounts import Issue
 from xpay.ledger.ledger import Ledger
 from xpay.ledger.views import Fees, ReadView
 from xpay.protocol.ids import AccountID, Hash256
@@ -103,6 +104,8 @@ class TransactionEvent:
     meta_blob: bytes
     result: int
     accounts: frozenset[AccountID]
+    books: frozenset[tuple[Issue, Issue]] = frozenset()
+    """(TakerPays issue, TakerGets issue) of every book whose offers it touched."""
 
 
 NodeEvent: TypeAlias = LedgerClosedEvent | TransactionEvent

@@ -1,5 +1,5 @@
-"""WebSocket subscriptions: the `ledger`, `transactions` and `validations` streams and per-account
-streams (rippled's NetworkOPs pubLedger / pubValidatedTransaction and InfoSub).
+"""WebSocket subscriptions: the `ledger`, `transactions` and `validations` streams, per-account
+and per-order-book streams (rippled's NetworkOPs pubLedger / pubValidatedTransaction and InfoSub).
 
 The node calls `on_event` on the event loop for every validated ledger and each of its
 transactions; each message is rendered once per API version in use and queued to every
@@ -17,6 +17,7 @@ from typing import Any, Final
 
 import orjson
 
+from xpay.amounts import Issue
 from xpay.api.facade import LedgerClosedEvent, NodeEvent, NodeInfo, TransactionEvent
 from xpay.api.json_forms import close_time_iso, hex_upper, tx_and_meta_json
 from xpay.ledger.ledger import Ledger
@@ -42,6 +43,7 @@ class Subscriber:
         self.api_version = 1
         self.streams: set[str] = set()
         self.accounts: set[AccountID] = set()
+        self.books: set[tuple[Issue, Issue]] = set()
         self.overflowed = False
 
     def push(self, message: str) -> None:
@@ -115,6 +117,14 @@ def transaction_message(event: TransactionEvent, api_version: int) -> dict[str, 
     return out
 
 
+def _forget(table: dict[Any, set[Subscriber]], key: Any, subscriber: Subscriber) -> None:
+    listeners = table.get(key)
+    if listeners is not None:
+        listeners.discard(subscriber)
+        if not listeners:
+            del table[key]
+
+
 class Subscriptions:
     """Who listens to what, and the fan-out of node events to them."""
 
@@ -122,38 +132,54 @@ class Subscriptions:
         self._info = info
         self._streams: dict[str, set[Subscriber]] = {name: set() for name in STREAMS}
         self._accounts: dict[AccountID, set[Subscriber]] = {}
+        self._books: dict[tuple[Issue, Issue], set[Subscriber]] = {}
 
-    def subscribe(self, subscriber: Subscriber, streams: Iterable[str], accounts: Iterable[AccountID]) -> None:
+    def subscribe(
+        self,
+        subscriber: Subscriber,
+        streams: Iterable[str],
+        accounts: Iterable[AccountID],
+        books: Iterable[tuple[Issue, Issue]] = (),
+    ) -> None:
         for name in streams:
             self._streams[name].add(subscriber)
             subscriber.streams.add(name)
         for account in accounts:
             self._accounts.setdefault(account, set()).add(subscriber)
             subscriber.accounts.add(account)
+        for book in books:
+            self._books.setdefault(book, set()).add(subscriber)
+            subscriber.books.add(book)
 
-    def unsubscribe(self, subscriber: Subscriber, streams: Iterable[str], accounts: Iterable[AccountID]) -> None:
+    def unsubscribe(
+        self,
+        subscriber: Subscriber,
+        streams: Iterable[str],
+        accounts: Iterable[AccountID],
+        books: Iterable[tuple[Issue, Issue]] = (),
+    ) -> None:
         for name in streams:
             self._streams[name].discard(subscriber)
             subscriber.streams.discard(name)
         for account in accounts:
-            listeners = self._accounts.get(account)
-            if listeners is not None:
-                listeners.discard(subscriber)
-                if not listeners:
-                    del self._accounts[account]
+            _forget(self._accounts, account, subscriber)
             subscriber.accounts.discard(account)
+        for book in books:
+            _forget(self._books, book, subscriber)
+            subscriber.books.discard(book)
 
     def remove(self, subscriber: Subscriber) -> None:
         """Forget a connection that closed."""
-        self.unsubscribe(subscriber, list(subscriber.streams), list(subscriber.accounts))
+        self.unsubscribe(subscriber, list(subscriber.streams), list(subscriber.accounts), list(subscriber.books))
 
     @property
     def subscriber_count(self) -> int:
         everyone: set[Subscriber] = set()
         for listeners in self._streams.values():
             everyone |= listeners
-        for listeners in self._accounts.values():
-            everyone |= listeners
+        for table in (self._accounts, self._books):
+            for listeners in table.values():
+                everyone |= listeners
         return len(everyone)
 
     def on_event(self, event: NodeEvent) -> None:
@@ -175,6 +201,8 @@ class Subscriptions:
         targets = set(self._streams["transactions"])
         for account in event.accounts:
             targets |= self._accounts.get(account, set())
+        for book in event.books:
+            targets |= self._books.get(book, set())
         if not targets:
             return
         rendered: dict[int, str] = {}

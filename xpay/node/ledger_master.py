@@ -50,7 +50,7 @@ from xpay.ledger.ledger import CLOSE_FLAG_NO_CONSENSUS_TIME, Ledger
 from xpay.node.config import NodeConfig
 from xpay.node.open_ledger import OpenLedger
 from xpay.protocol.ids import Hash256
-from xpay.store.affected import affected_accounts
+from xpay.store.affected import affected_accounts, affected_books
 from xpay.store.ledger_store import LedgerStore
 from xpay.store.writer import LedgerWriter
 from xpay.tx.build import build_ledger
@@ -420,6 +420,7 @@ class LedgerMaster:
                 meta_blob=meta_blob,
                 result=int(meta.get("TransactionResult", 0)),
                 accounts=affected_accounts(decode_native(blob), meta),
+                books=affected_books(meta),
             )
             events.append((int(meta.get("TransactionIndex", 0)), event))
         for _, event in sorted(events, key=lambda item: item[0]):

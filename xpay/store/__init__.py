@@ -1,6 +1,6 @@
 """SQLite persistence: ledger headers, transactions with metadata, state snapshots and diffs."""
 
-from xpay.store.affected import affected_accounts
+from xpay.store.affected import affected_accounts, affected_books
 from xpay.store.ledger_store import DB_FILE_NAME, LedgerStore, StoreCorrupt
 from xpay.store.records import AccountTxMarker, AccountTxPage, StoredLedger, TxRecord
 from xpay.store.state_diff import state_diff
@@ -16,5 +16,6 @@ __all__ = [
     "StoredLedger",
     "TxRecord",
     "affected_accounts",
+    "affected_books",
     "state_diff",
 ]

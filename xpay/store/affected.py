@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from xpay.amounts import STAmount
+from xpay.amounts import Issue, STAmount
+from xpay.ledger.entries import LT_OFFER
 from xpay.protocol.fields import FIELDS
 from xpay.protocol.ids import AccountID
 
@@ -32,6 +33,24 @@ def _accounts_of(fields: Mapping[str, Any], out: set[AccountID]) -> None:
             issuer = amount.issue.account
             if any(issuer):
                 out.add(issuer)
+
+
+def affected_books(meta: Mapping[str, Any] | None) -> frozenset[tuple[Issue, Issue]]:
+    """The order books (TakerPays issue, TakerGets issue) whose offers the transaction created,
+    changed or deleted: who listens to a book stream hears of it (rippled's
+    OrderBookDB::processTxn)."""
+    out: set[tuple[Issue, Issue]] = set()
+    if meta is None:
+        return frozenset()
+    for wrapper in meta.get("AffectedNodes", ()):
+        for body in wrapper.values():
+            if body.get("LedgerEntryType") != LT_OFFER:
+                continue
+            fields = body.get("FinalFields") or body.get("NewFields") or {}
+            pays, gets = fields.get("TakerPays"), fields.get("TakerGets")
+            if isinstance(pays, STAmount) and isinstance(gets, STAmount):
+                out.add((pays.issue, gets.issue))
+    return frozenset(out)
 
 
 def affected_accounts(tx: Mapping[str, Any], meta: Mapping[str, Any] | None) -> frozenset[AccountID]:

@@ -126,7 +126,7 @@ def _related(entry: Entry, account: AccountID) -> bool:
     return False
 
 
-def _owner_items(view: ReadView, account: AccountID, marker: Any) -> Iterator[tuple[int, Entry]]:
+def owner_items(view: ReadView, account: AccountID, marker: Any) -> Iterator[tuple[int, Entry]]:
     """(page, entry) for every item of the owner directory, after the marker's item when one is
     given (rippled's forEachItemAfter)."""
     root = keylet.owner_dir(account).key
@@ -158,7 +158,7 @@ def _owner_items(view: ReadView, account: AccountID, marker: Any) -> Iterator[tu
             return
 
 
-def _page(
+def owner_page(
     items: Iterator[tuple[int, Entry]], keep: type | tuple[type, ...], limit: int, extra: Any = None
 ) -> tuple[list[Entry], str | None]:
     """Up to `limit` entries of the wanted types, and the marker for the rest (if any)."""
@@ -229,8 +229,8 @@ async def account_lines(ctx: RpcContext) -> dict[str, Any]:
         assert isinstance(entry, RippleState)
         return peer in (entry.low_account, entry.high_account)
 
-    lines, marker = _page(
-        _owner_items(view, account, params.get("marker")), RippleState, limit, with_peer if peer else None
+    lines, marker = owner_page(
+        owner_items(view, account, params.get("marker")), RippleState, limit, with_peer if peer else None
     )
     out: dict[str, Any] = {
         "account": encode_account_id(account),
@@ -265,7 +265,7 @@ async def account_objects(ctx: RpcContext) -> dict[str, Any]:
     ref = select_ledger(ctx)
     view = ref.state()
     account_root(view, account, ref)
-    objects, marker = _page(_owner_items(view, account, params.get("marker")), keep, limit)
+    objects, marker = owner_page(owner_items(view, account, params.get("marker")), keep, limit)
     out: dict[str, Any] = {
         "account": encode_account_id(account),
         "account_objects": [entry_json(entry) for entry in objects],

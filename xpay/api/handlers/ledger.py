@@ -24,6 +24,7 @@ from xpay.api.params import bool_param, is_int, parse_account
 from xpay.ledger import keylet
 from xpay.ledger.entries import Entry
 from xpay.ledger.ledger import serialize_entry
+from xpay.protocol.ids import AccountID
 
 
 def _expanded_tx(
@@ -146,7 +147,7 @@ def _hex_key(value: Any) -> bytes:
         raise _malformed() from None
 
 
-def _address(value: Any, what: str = "malformedAddress") -> bytes:
+def _address(value: Any, what: str = "malformedAddress") -> AccountID:
     account = parse_account(value)
     if account is None:
         raise _malformed(what)
@@ -176,7 +177,7 @@ def _ripple_state_key(value: Any) -> bytes:
         code = currency_from_code(currency)
     except (AmountError, TypeError):
         raise _malformed("malformedCurrency") from None
-    return keylet.line(first, second, code).key  # type: ignore[arg-type]
+    return keylet.line(first, second, code).key
 
 
 def _offer_key(value: Any) -> bytes:
@@ -184,7 +185,7 @@ def _offer_key(value: Any) -> bytes:
         return _hex_key(value)
     if not isinstance(value, dict) or "account" not in value or "seq" not in value:
         raise _malformed()
-    return keylet.offer(_address(value["account"]), _uint(value["seq"])).key  # type: ignore[arg-type]
+    return keylet.offer(_address(value["account"]), _uint(value["seq"])).key
 
 
 def _directory_key(value: Any) -> bytes:
@@ -198,7 +199,7 @@ def _directory_key(value: Any) -> bytes:
             raise _malformed("mayNotSpecifyBothDirRootAndOwner")
         root = _hex_key(value["dir_root"])
     elif "owner" in value:
-        root = keylet.owner_dir(_address(value["owner"], "malformedOwner")).key  # type: ignore[arg-type]
+        root = keylet.owner_dir(_address(value["owner"], "malformedOwner")).key
     else:
         raise _malformed("missingOwnerOrDirRoot")
     return keylet.page(root, sub_index).key
@@ -206,7 +207,7 @@ def _directory_key(value: Any) -> bytes:
 
 _SELECTORS: Final = {
     "index": _hex_key,
-    "account_root": lambda v: keylet.account(_address(v)).key,  # type: ignore[arg-type]
+    "account_root": lambda v: keylet.account(_address(v)).key,
     "ripple_state": _ripple_state_key,
     "state": _ripple_state_key,
     "offer": _offer_key,
