@@ -225,3 +225,17 @@ async def test_book_subscribers_get_a_snapshot_and_the_book_s_transactions(tmp_p
         assert listed["Account"] == ALICE.address and listed["TakerGets"] == "10000000"
         await ws.send_json({"id": 3, "command": "subscribe", "books": [{"taker_pays": usd, "taker_gets": usd}]})
         assert (await ws.receive_json())["error"] == "badMarket"
+
+
+async def test_pipelined_submits_on_one_websocket_reach_the_ledger_in_order(tmp_path: Path) -> None:
+    """Sequences 1..N sent back to back without waiting: had any two been swapped on the way to
+    the ledger master, one would answer terPRE_SEQ."""
+    async with served(tmp_path) as (node, http, url), http.ws_connect(url) as ws:
+        count = 150
+        for seq in range(1, count + 1):
+            blob, _ = payment(GENESIS, keypair(f"pipe{seq % 7}").address, "20000000", seq)
+            await ws.send_json({"id": seq, "command": "submit", "tx_blob": blob})
+        answers = [await ws.receive_json() for _ in range(count)]
+        assert sorted(a["id"] for a in answers) == list(range(1, count + 1))
+        assert {a["result"]["engine_result"] for a in answers} == {"tesSUCCESS"}
+        assert len(node.master.open.transactions()) == count

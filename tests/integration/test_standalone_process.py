@@ -51,6 +51,16 @@ def test_a_clean_stop_and_restart_resume_the_chain(node: NodeProcess) -> None:
     node._reap()
 
 
+async def test_a_clean_stop_closes_websocket_clients(node: NodeProcess) -> None:
+    node.start()
+    async with aiohttp.ClientSession() as http, http.ws_connect(node.ws_url) as ws:
+        await ws.send_json({"id": 1, "command": "subscribe", "streams": ["ledger"]})
+        assert (await ws.receive_json())["status"] == "success"
+        assert await asyncio.to_thread(node.stop) == 0
+        closing = await ws.receive()
+        assert closing.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+
+
 def test_the_command_refuses_bad_arguments_in_one_line(tmp_path: Path) -> None:
     base = [sys.executable, "-m", "xpay.cli", "standalone", "--data-dir", str(tmp_path / "d")]
     bad_seed = subprocess.run([*base, "--genesis-seed", "sNotASeed"], capture_output=True, text=True, timeout=60)

@@ -150,7 +150,8 @@ class NodeProcess:
 
 
 def node_config(data_dir: Path, **overrides: Any) -> NodeConfig:
-    return NodeConfig(data_dir=data_dir, genesis_seed=GENESIS.seed, network_id=NETWORK_ID, **overrides)
+    settings: dict[str, Any] = {"genesis_seed": GENESIS.seed, "network_id": NETWORK_ID, **overrides}
+    return NodeConfig(data_dir=data_dir, **settings)
 
 
 @asynccontextmanager

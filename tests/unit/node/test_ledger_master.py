@@ -18,6 +18,7 @@ from xpay.api.facade import (
     TransactionRejected,
 )
 from xpay.ledger import keylet
+from xpay.node.standalone import DataDirMismatch
 from xpay.protocol.ter import Tef, Ter, Tes
 from xpay.tx.transaction import Transaction
 
@@ -172,3 +173,26 @@ async def test_consensus_entry_points_accept_validate_and_switch(tmp_path: Path)
         assert master.closed_ledger is accepted and master.ledger_by_seq(other.seq) is None
         with pytest.raises(NotStandalone):
             await node.service.ledger_accept()
+
+
+async def test_a_held_transaction_is_dropped_after_its_last_ledger(tmp_path: Path) -> None:
+    async with in_process_node(tmp_path, held_ledgers=5) as node:
+        service, master = node.service, node.master
+        # Sequence 2 waits for sequence 1, which never comes; it may wait until ledger 3.
+        blob = _blob(payment(GENESIS, BOB.address, "50000000", 2, LastLedgerSequence=3)[0])
+        assert (await service.submit(blob)).engine_result == Ter.terPRE_SEQ
+        await service.ledger_accept()  # ledger 2 closes; the open ledger is 3: still held
+        assert master.open.held_count == 1
+        await service.ledger_accept()  # ledger 3 closes; the open ledger is 4: past its last ledger
+        assert master.open.held_count == 0
+        assert (await service.submit(_fund(ALICE.address, 1))).applied
+        ledger = await service.ledger_accept()
+        assert ledger.read(keylet.account(BOB.account_id)) is None
+
+
+async def test_a_data_directory_refuses_another_network(tmp_path: Path) -> None:
+    async with in_process_node(tmp_path) as node:
+        await node.service.ledger_accept()
+    with pytest.raises(DataDirMismatch, match="network"):
+        async with in_process_node(tmp_path, network_id=4242):
+            pass
