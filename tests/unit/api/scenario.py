@@ -86,7 +86,7 @@ async def build(node: StandaloneNode) -> Scenario:
 
 
 @asynccontextmanager
-async def scenario(data_dir: Path) -> AsyncIterator[Scenario]:
-    """The scenario's node, built, for the duration of a test."""
-    async with in_process_node(data_dir) as node:
+async def scenario(data_dir: Path, **config: Any) -> AsyncIterator[Scenario]:
+    """The scenario's node, built, for the duration of a test (NodeConfig overrides allowed)."""
+    async with in_process_node(data_dir, **config) as node:
         yield await build(node)

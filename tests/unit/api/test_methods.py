@@ -232,3 +232,16 @@ async def test_ledger_accept_is_admin_only_and_answers_the_new_current_index(tmp
         assert (await s.error("ledger_accept"))["error"] == "noPermission"
         assert (await s.ok("ledger_accept", admin=True)) == {"ledger_current_index": 8}
         assert (await s.ok("ping")) == {} and (await s.ok("ping", admin=True)) == {"role": "admin"}
+
+
+async def test_ledgers_older_than_the_cache_are_served_from_the_store(tmp_path: Path) -> None:
+    async with scenario(tmp_path, ledger_cache_size=2) as s:
+        assert s.node.master.ledger_by_seq(2) is None
+        old = await s.ok("ledger", ledger_index=2, transactions=True, expand=True, api_version=2)
+        assert old["validated"] is True and len(old["ledger"]["transactions"]) == 3
+        assert all(t["meta"]["TransactionResult"] == "tesSUCCESS" for t in old["ledger"]["transactions"])
+        stored = s.node.store.ledger(2)
+        assert stored is not None and old["ledger_hash"] == stored.hash.hex().upper()
+        # Its state is gone from memory: state lookups there are lgrNotFound, as on a pruned rippled.
+        assert (await s.error("account_info", account=ALICE.address, ledger_index=2))["error"] == "lgrNotFound"
+        assert (await s.ok("tx", transaction=s.tx_hashes[f"fund_{ALICE.address}"]))["validated"] is True
