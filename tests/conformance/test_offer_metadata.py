@@ -67,7 +67,7 @@ def test_placed_offer_metadata_matches_the_xrpl_example() -> None:
     TakerGets, TakerPays (BookNode / OwnerNode are 0, so absent); the book directory and the
     owner directory are ModifiedNodes; the AccountRoot shows Balance, OwnerCount, Sequence."""
     env = Env(check_signatures=False)
-    gw, alice, bob, USD = _market(env)
+    _gw, _alice, bob, USD = _market(env)
     # bob's offer creates the book directory at this quality, and both owner directories exist.
     env.offer(bob, USD(10), XRP(30))
     meta = _meta_of_next(env, lambda: env.offer(bob, USD(20), XRP(60), Expiration=env.ledger.close_time + 10000, flags=tfSell))
@@ -83,7 +83,7 @@ def test_cancelled_offer_metadata_matches_the_xrpl_example() -> None:
     included, no PreviousFields); its book directory, left empty, is a DeletedNode; the owner
     directory a ModifiedNode; the AccountRoot loses one OwnerCount."""
     env = Env(check_signatures=False)
-    gw, alice, bob, USD = _market(env)
+    _gw, alice, _bob, USD = _market(env)
     seq = env.seq(alice)
     env.offer(alice, XRP(100), USD(10))
     meta = _meta_of_next(env, lambda: offer_cancel(env, alice, seq))
@@ -98,7 +98,7 @@ def test_crossed_offers_metadata_matches_the_xrpl_example() -> None:
     the amounts before) and another partly (a ModifiedNode); the emptied book directory is a
     DeletedNode with the book's fields."""
     env = Env(check_signatures=False)
-    gw, alice, bob, USD = _market(env)
+    _gw, alice, bob, USD = _market(env)
     carol = env.account("carol")
     env.fund(XRP(100000), carol)
     env.close()
