@@ -1,0 +1,174 @@
+"""The pathfinding index: trust lines by account, books by issue, kept in step with closed ledgers.
+
+rippled builds a RippleLineCache per ledger (each account's lines read from its owner directory
+the first time a search asks) and keeps an OrderBookDB it rescans now and then. xpay keeps one
+index instead and moves it from ledger to ledger: `update(ledger)` diffs the new ledger's state
+against the one the index reflects (pathfinding.state_diff walks only the branches that differ)
+and re-files only the trust lines and book directories that changed. A ledger of a thousand
+transactions touches a few thousand entries, whatever the size of the world.
+
+What it answers, per account and per issue:
+
+* `lines(account, direction)`: the account's trust lines seen from its side (PathLine), in line
+  key order (an owner directory's order within a page), all of them for an OUTGOING account and
+  those without NoRipple on its side for an INCOMING one (rippled's getRippleLines);
+* `source_currencies` / `dest_currencies`: rippled's accountSourceCurrencies /
+  accountDestCurrencies, derived from those lines;
+* `books`: the OrderBookDB (books by taker-pays issue).
+
+Account roots (RequireAuth, GlobalFreeze) are read from the ledger itself: one keyed read each.
+The index is not thread-safe and needs none: the node updates it between queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pathfinding.order_book_db import OrderBookDB, book_of
+from pathfinding.state_diff import state_changes
+from pathfinding.trust_line import LineDirection, PathLine, line_views
+from xpay.amounts import BAD_CURRENCY
+from xpay.ledger import keylet
+from xpay.ledger.entries import DirectoryNode, Entry, RippleState
+from xpay.ledger.ledger import Ledger
+from xpay.protocol.ids import XRP_CURRENCY, AccountID, Currency, Hash256
+
+
+@dataclass(frozen=True, slots=True)
+class IndexUpdate:
+    """What one `update` did."""
+
+    ledger_seq: int
+    entries_changed: int
+    """State entries that differ from the previous ledger's (of any type)."""
+    lines_changed: int
+    """Trust lines created, changed or deleted."""
+    book_directories_changed: int
+    """Book quality directories (root pages) created or deleted."""
+
+
+class PathIndex:
+    """Trust lines by account and books by issue for one closed ledger, updated incrementally."""
+
+    __slots__ = ("_books", "_incoming", "_ledger", "_lines", "_outgoing")
+
+    def __init__(self, ledger: Ledger) -> None:
+        """Index `ledger` from scratch (one pass over its state: startup, or a ledger far from
+        anything indexed)."""
+        self._ledger = ledger
+        self._lines: dict[AccountID, dict[Hash256, PathLine]] = {}
+        self._books = OrderBookDB()
+        # Per-account line tuples in key order, built on first use after a change.
+        self._outgoing: dict[AccountID, tuple[PathLine, ...]] = {}
+        self._incoming: dict[AccountID, tuple[PathLine, ...]] = {}
+        for _key, entry in ledger.state.items():
+            self._file(entry, +1)
+
+    @property
+    def ledger(self) -> Ledger:
+        """The closed ledger the index reflects."""
+        return self._ledger
+
+    @property
+    def books(self) -> OrderBookDB:
+        return self._books
+
+    # Keeping up with the ledger ------------------------------------------------------------
+
+    def update(self, ledger: Ledger) -> IndexUpdate:
+        """Move the index to `ledger` (normally the next closed ledger), touching only what
+        changed between the two states."""
+        entries = lines = books = 0
+        if ledger is not self._ledger:
+            for _key, before, after in state_changes(self._ledger.state, ledger.state):
+                entries += 1
+                if type(before) is RippleState or type(after) is RippleState:
+                    lines += 1
+                elif _is_book_root(before) or _is_book_root(after):
+                    books += 1
+                if before is not None:
+                    self._file(before, -1)
+                if after is not None:
+                    self._file(after, +1)
+            self._ledger = ledger
+        return IndexUpdate(ledger.seq, entries, lines, books)
+
+    def _file(self, entry: Entry, delta: int) -> None:
+        """Add (+1) or remove (-1) what an entry contributes to the index."""
+        if type(entry) is RippleState:
+            for view in line_views(entry):
+                self._file_line(view, delta)
+        elif type(entry) is DirectoryNode:
+            book = book_of(entry)
+            if book is not None:
+                self._books.add(book[0], book[1], delta)
+
+    def _file_line(self, view: PathLine, delta: int) -> None:
+        account = view.account
+        mine = self._lines.get(account)
+        if delta > 0:
+            if mine is None:
+                mine = self._lines[account] = {}
+            mine[view.key] = view
+        elif mine is not None:
+            mine.pop(view.key, None)
+            if not mine:
+                del self._lines[account]
+        self._outgoing.pop(account, None)
+        self._incoming.pop(account, None)
+
+    # Questions the search asks --------------------------------------------------------------
+
+    def lines(self, account: AccountID, direction: LineDirection = LineDirection.OUTGOING) -> tuple[PathLine, ...]:
+        """The account's lines from its side (rippled's RippleLineCache::getRippleLines)."""
+        if direction is LineDirection.OUTGOING:
+            found = self._outgoing.get(account)
+            if found is None:
+                mine = self._lines.get(account)
+                found = tuple(mine[k] for k in sorted(mine)) if mine else ()
+                self._outgoing[account] = found
+            return found
+        found = self._incoming.get(account)
+        if found is None:
+            # An account reached over its own NoRipple can only pass the payment on over lines
+            # where it allows rippling.
+            found = tuple(line for line in self.lines(account) if not line.no_ripple)
+            self._incoming[account] = found
+        return found
+
+    def line(self, account: AccountID, peer: AccountID, currency: Currency) -> PathLine | None:
+        """`account`'s side of its line to `peer` in `currency`, if there is one."""
+        mine = self._lines.get(account)
+        if mine is None:
+            return None
+        return mine.get(keylet.line(account, peer, currency).key)
+
+    def source_currencies(self, account: AccountID, *, include_xrp: bool) -> list[Currency]:
+        """What the account could send (rippled's accountSourceCurrencies): currencies it holds,
+        or in which a peer still extends it credit; XRP first when asked for. Sorted."""
+        found = {line.currency for line in self.lines(account) if not line.credit_exhausted}
+        found.discard(BAD_CURRENCY)
+        if include_xrp:
+            found.add(XRP_CURRENCY)
+        return sorted(found)
+
+    def dest_currencies(self, account: AccountID, *, include_xrp: bool) -> list[Currency]:
+        """What the account could receive (rippled's accountDestCurrencies): currencies in which
+        it can take more than it holds; XRP when asked for. Sorted."""
+        found = {line.currency for line in self.lines(account) if line.can_receive}
+        found.discard(BAD_CURRENCY)
+        if include_xrp:
+            found.add(XRP_CURRENCY)
+        return sorted(found)
+
+    def snapshot(self) -> tuple[dict[AccountID, dict[Hash256, PathLine]], object]:
+        """Everything the index holds, for comparing an updated index with a rebuilt one."""
+        return {a: dict(lines) for a, lines in self._lines.items()}, self._books.snapshot()
+
+    def line_count(self) -> int:
+        """Trust lines indexed (each line once)."""
+        return sum(len(lines) for lines in self._lines.values()) // 2
+
+
+def _is_book_root(entry: Entry | None) -> bool:
+    return type(entry) is DirectoryNode and book_of(entry) is not None
