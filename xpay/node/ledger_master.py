@@ -44,6 +44,7 @@ from xpay.api.facade import (
     TransactionEvent,
     TransactionRejected,
 )
+from xpay.api.json_forms import RIPPLE_EPOCH
 from xpay.codec import decode_native
 from xpay.ledger import keylet
 from xpay.ledger.ledger import CLOSE_FLAG_NO_CONSENSUS_TIME, Ledger
@@ -58,8 +59,6 @@ from xpay.tx.signature import SignatureCache, Validity, check_validity
 from xpay.tx.transaction import MalformedTransaction, Transaction
 
 _log = logging.getLogger(__name__)
-
-RIPPLE_EPOCH: Final = 946_684_800
 
 
 def network_time() -> int:

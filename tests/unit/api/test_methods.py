@@ -51,8 +51,7 @@ async def test_account_lines_from_each_side_with_peer_filter_and_paging(tmp_path
         assert alice == [
             {
                 "account": GW.address, "balance": "70", "currency": "USD", "limit": "1000",
-                "limit_peer": "0", "quality_in": 0, "quality_out": 0, "no_ripple": False,
-                "no_ripple_peer": False,
+                "limit_peer": "0", "quality_in": 0, "quality_out": 0,
             }
         ]
         gw = await s.ok("account_lines", account=GW.address, ledger_index="validated")
@@ -60,6 +59,9 @@ async def test_account_lines_from_each_side_with_peer_filter_and_paging(tmp_path
             (ALICE.address, "-70", "1000"),
             (BOB.address, "-30", "500"),
         }
+        # The gateway reserves nothing for its customers' lines: all are default on its side.
+        assert (await s.ok("account_lines", account=GW.address, ignore_default=True))["lines"] == []
+        assert len((await s.ok("account_lines", account=ALICE.address, ignore_default=True))["lines"]) == 1
         only_bob = await s.ok("account_lines", account=GW.address, peer=BOB.address)
         assert [line["account"] for line in only_bob["lines"]] == [BOB.address]
         first = await s.ok("account_lines", account=GW.address, limit=1, admin=True)

@@ -198,13 +198,16 @@ def line_json(line: RippleState, account: AccountID) -> dict[str, Any]:
         "limit_peer": peer_limit.value_text(),
         "quality_in": quality_in,
         "quality_out": quality_out,
-        "no_ripple": bool(flags & own[1]),
-        "no_ripple_peer": bool(flags & peer[1]),
     }
+    # rippled names a flag only when it is set.
     if flags & own[0]:
         out["authorized"] = True
     if flags & peer[0]:
         out["peer_authorized"] = True
+    if flags & own[1]:
+        out["no_ripple"] = True
+    if flags & peer[1]:
+        out["no_ripple_peer"] = True
     if flags & own[2]:
         out["freeze"] = True
     if flags & peer[2]:
@@ -221,25 +224,29 @@ async def account_lines(ctx: RpcContext) -> dict[str, Any]:
         if peer is None:
             raise RpcError("actMalformed")
     limit = limit_param(params, ACCOUNT_LINES, ctx.admin)
+    ignore_default = bool_param(params, "ignore_default")
     ref = select_ledger(ctx)
     view = ref.state()
     account_root(view, account, ref)
 
-    def with_peer(entry: Entry) -> bool:
+    def wanted(entry: Entry) -> bool:
         assert isinstance(entry, RippleState)
-        return peer in (entry.low_account, entry.high_account)
+        if peer is not None and peer not in (entry.low_account, entry.high_account):
+            return False
+        if ignore_default:
+            # Lines this account holds no reserve for are in their default state on its side.
+            reserve = f.lsfLowReserve if entry.low_account == account else f.lsfHighReserve
+            return bool(entry.flags & reserve)
+        return True
 
-    lines, marker = owner_page(
-        owner_items(view, account, params.get("marker")), RippleState, limit, with_peer if peer else None
-    )
+    lines, marker = owner_page(owner_items(view, account, params.get("marker")), RippleState, limit, wanted)
     out: dict[str, Any] = {
         "account": encode_account_id(account),
         "lines": [line_json(line, account) for line in lines if isinstance(line, RippleState)],
         **ref.result_fields(),
     }
-    if "limit" in params:
-        out["limit"] = limit
     if marker is not None:
+        out["limit"] = limit
         out["marker"] = marker
     return out
 

@@ -31,10 +31,10 @@ from xpay.crypto import KeyPair, sign_transaction
 from xpay.ledger import keylet
 from xpay.protocol.ter import engine_result_message, ter_from_code
 from xpay.store.records import TxRecord
+from xpay.tx.rules import LEGACY_NETWORK_ID_MAX
 
 MAX_TX_RANGE: Final = 1000
 """rippled's tx: at most this many ledgers between min_ledger and max_ledger."""
-LEGACY_NETWORK_ID_MAX: Final = 1024
 
 
 # tx ---------------------------------------------------------------------------------------------
