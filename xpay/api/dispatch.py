@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from xpay.api.context import Method, RpcContext
 from xpay.api.errors import RpcError
-from xpay.api.facade import NodeFacade
+from xpay.api.facade import NodeBusy, NodeFacade
 from xpay.api.handlers import account, books, gateway, ledger, server, subscribe, transaction
 from xpay.api.params import is_int
 from xpay.api.subscriptions import Subscriber, Subscriptions
@@ -75,6 +75,8 @@ async def execute(
         return True, await method.handler(ctx)
     except RpcError as error:
         return False, error.fields()
+    except NodeBusy:
+        return False, RpcError("tooBusy").fields()
     except asyncio.CancelledError:
         raise
     except Exception:

@@ -8,11 +8,14 @@ tests/integration/test_standalone_api.py.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
-from tests.support.node_process import NETWORK_ID, payment, sign
+from tests.support.node_process import GENESIS, NETWORK_ID, in_process_node, payment, sign
 from tests.unit.api.scenario import ALICE, BOB, GW, Scenario, scenario
+from xpay.api.dispatch import execute
+from xpay.api.subscriptions import Subscriptions
 from xpay.crypto import sign_transaction
 from xpay.ledger.entries import Entry
 
@@ -160,3 +163,16 @@ async def test_transactions_the_engine_refuses_leave_the_ledger_alone(tmp_path: 
         assert after[:2] == before[:2]
         # Only the tec claimed its fee in the open ledger; everything else left no trace.
         assert len(after[3]) == len(before[3]) + 1
+
+
+async def test_a_full_command_queue_answers_too_busy(tmp_path: Path) -> None:
+    async with in_process_node(tmp_path, command_queue_size=1) as node:
+        subscriptions = Subscriptions(lambda: node.service.info)
+        first, second = (payment(GENESIS, who.address, "30000000", seq)[0] for seq, who in ((1, ALICE), (2, BOB)))
+        answers = await asyncio.gather(
+            execute(node.service, subscriptions, "submit", {"tx_blob": first}, admin=False),
+            execute(node.service, subscriptions, "submit", {"tx_blob": second}, admin=False),
+        )
+        assert answers[0][0] and answers[0][1]["engine_result"] == "tesSUCCESS"
+        assert answers[1] == (False, {"error": "tooBusy", "error_code": 9, "error_message": "The server is too busy to help you now."})
+        assert len(node.master.open.transactions()) == 1

@@ -15,7 +15,7 @@ from typing import Any, Final
 from xpay.amounts.errors import AmountError
 from xpay.api.context import Method, RpcContext
 from xpay.api.errors import RpcError, expected_field, invalid_field, invalid_params, missing_field
-from xpay.api.facade import NodeBusy, TransactionRejected
+from xpay.api.facade import TransactionRejected
 from xpay.api.json_forms import (
     close_time_iso,
     encode_ctid,
@@ -255,8 +255,6 @@ async def submit(ctx: RpcContext) -> dict[str, Any]:
         outcome = await ctx.node.submit(blob)
     except TransactionRejected as rejected:
         raise RpcError("invalidTransaction", error_exception=rejected.reason) from None
-    except NodeBusy:
-        raise RpcError("tooBusy") from None
     if tx_json is None:
         tx_json = to_json(outcome.tx_fields)
         tx_json["hash"] = hex_upper(outcome.tx_id)
