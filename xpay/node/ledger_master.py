@@ -18,8 +18,8 @@ RCLConsensus adaptor calls the same ones):
 * `mark_validated(ledger)`  a quorum validated this ledger: record it, then announce it;
 * `switch_to(ledger)`  adopt a ledger acquired from peers as the last closed ledger (a node that
   found itself on the wrong chain);
-* `ledger_by_seq(seq)` / `ledger_by_hash(h)` / the store's `ledger_transactions(seq)`  ledgers
-  and transactions for peers that catch up;
+* `ledger_by_seq(seq)` / `ledger_by_hash(h)` / `transactions_of(seq)`  ledgers and their
+  transactions for peers that catch up;
 * `close()`  standalone only: accept the open ledger's own set now and validate it (what
   ledger_accept and the close timer do).
 """
@@ -179,6 +179,16 @@ class LedgerMaster:
 
     def ledger_by_hash(self, ledger_hash: bytes) -> Ledger | None:
         return self._by_hash.get(ledger_hash)
+
+    def transactions_of(self, seq: int) -> list[tuple[Hash256, bytes, bytes]] | None:
+        """(ID, blob, metadata blob) of every transaction of closed ledger `seq`, in key order,
+        from memory or the store (what a peer catching up asks for); None if unknown."""
+        ledger = self._cache.get(seq)
+        if ledger is not None:
+            return list(ledger.transactions())
+        if self.store.ledger(seq) is None:
+            return None
+        return sorted((r.tx_id, r.tx_blob, r.meta_blob) for r in self.store.ledger_transactions(seq))
 
     def open_ledger_transactions(self) -> list[Transaction]:
         """The open ledger's transactions in the order they applied (a validator's initial

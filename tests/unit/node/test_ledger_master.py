@@ -165,6 +165,8 @@ async def test_consensus_entry_points_accept_validate_and_switch(tmp_path: Path)
         assert master.validated_ledger is accepted and master.is_validated(accepted)
         stored = node.store.ledger(accepted.seq)
         assert stored is not None and stored.validated and stored.hash == accepted.hash
+        assert master.transactions_of(accepted.seq) == list(accepted.transactions())
+        assert master.transactions_of(999) is None
 
         # A ledger from another chain at the same height replaces ours.
         other = (await master.accept([], accepted.close_time + 10, 10))
