@@ -8,6 +8,7 @@ engine's sandbox can adjust what it reports (`balance_hook`, `owner_count_hook`)
 from __future__ import annotations
 
 from xpay.amounts import PARITY_RATE, XRP_ISSUE, Issue, Rate, STAmount, XRPAmount
+from xpay.amounts.issue import issue_from_key
 from xpay.ledger import keylet
 from xpay.ledger.views import ReadView
 from xpay.protocol.flags import (
@@ -24,7 +25,8 @@ from xpay.protocol.ter import Tec, Tes
 
 def with_issuer(amount: STAmount, issuer: AccountID) -> STAmount:
     """The same IOU value and currency, with another issuer (rippled's setIssuer)."""
-    return amount.with_issue(Issue(amount.issue.currency, issuer))
+    # Through the shared issue cache: the same few issues recur on every step of a payment.
+    return amount.with_issue(issue_from_key(amount.issue.currency + issuer))
 
 
 def is_global_frozen(view: ReadView, issuer: AccountID) -> bool:
@@ -72,7 +74,7 @@ def account_holds(
     """How much of (currency, issuer) the account holds; for XRP, what is above its reserve."""
     if not any(currency):
         return STAmount.from_xrp(xrp_liquid(view, account))
-    issue = Issue(currency, issuer)
+    issue = issue_from_key(currency + issuer)
     # Without a line (or frozen) the balance is zero, still passed through the balance hook as
     # rippled does: a payment sandbox may have recorded debits on a line it since deleted.
     if zero_if_frozen and is_frozen(view, account, currency, issuer):
