@@ -24,6 +24,7 @@ from typing import Final
 from xpay.amounts import MAX_NATIVE_DROPS, STAmount
 from xpay.crypto import account_id_from_public_key
 from xpay.ledger import keylet
+from xpay.ledger.entries import AccountRoot
 from xpay.ledger.views import OpenView, ReadView
 from xpay.protocol.flags import lsfDisableMaster, tfInnerBatchTxn
 from xpay.protocol.ids import AccountID
@@ -114,24 +115,18 @@ def preflight2(ctx: PreflightContext) -> NotTEC:
 # --- preclaim ----------------------------------------------------------------------------------
 
 
-def check_seq_proxy(view: ReadView, ctx: PreclaimContext) -> NotTEC:
+def check_seq_proxy(sle: AccountRoot, ctx: PreclaimContext) -> NotTEC:
     """rippled's checkSeqProxy: the transaction's Sequence must be the account's next one."""
-    tx = ctx.tx
-    sle = view.read(keylet.account(tx.account))
-    if sle is None:
-        return Ter.terNO_ACCOUNT
-    if tx.sequence != sle.sequence:
-        return Ter.terPRE_SEQ if tx.sequence > sle.sequence else Tef.tefPAST_SEQ
+    sequence = ctx.tx.sequence
+    if sequence != sle.sequence:
+        return Ter.terPRE_SEQ if sequence > sle.sequence else Tef.tefPAST_SEQ
     return SUCCESS
 
 
-def check_prior_tx_and_last_ledger(view: ReadView, ctx: PreclaimContext) -> NotTEC:
+def check_prior_tx_and_last_ledger(view: ReadView, sle: AccountRoot, ctx: PreclaimContext) -> NotTEC:
     """rippled's checkPriorTxAndLastLedger."""
     tx = ctx.tx
     fields = tx.fields
-    sle = view.read(keylet.account(tx.account))
-    if sle is None:
-        return Ter.terNO_ACCOUNT
     prior = fields.get("AccountTxnID")
     if prior is not None and sle.account_txn_id != prior:
         return Tef.tefWRONG_PRIOR
@@ -149,7 +144,7 @@ def base_fee(view: ReadView, tx: Transaction) -> int:
     return view.fees.base.drops * (1 + (len(signers) if signers else 0))
 
 
-def check_fee(view: ReadView, ctx: PreclaimContext, minimum: int) -> TER:
+def check_fee(view: ReadView, sle: AccountRoot, ctx: PreclaimContext, minimum: int) -> TER:
     """rippled's checkFee. The open ledger enforces the base fee (xpay has no load scaling); a
     balance that cannot pay is retried (terINSUF_FEE_B), except that a closed ledger takes what
     there is (tecINSUFF_FEE)."""
@@ -159,11 +154,6 @@ def check_fee(view: ReadView, ctx: PreclaimContext, minimum: int) -> TER:
     paid = fee.mantissa
     if view.open and paid < minimum and not ctx.flags & ApplyFlags.tapUNLIMITED:
         return Tel.telINSUF_FEE_P
-    if paid == 0:
-        return SUCCESS
-    sle = view.read(keylet.account(ctx.tx.account))
-    if sle is None:
-        return Ter.terNO_ACCOUNT
     balance = sle.balance.drops
     if balance < paid:
         if balance > 0 and not view.open:
@@ -172,7 +162,7 @@ def check_fee(view: ReadView, ctx: PreclaimContext, minimum: int) -> TER:
     return SUCCESS
 
 
-def check_sign(view: ReadView, ctx: PreclaimContext) -> NotTEC:
+def check_sign(sle: AccountRoot, ctx: PreclaimContext) -> NotTEC:
     """rippled's checkSign / checkSingleSign (with fixMasterKeyAsRegularKey): the signing key
     must be the account's regular key, or its master key while that is enabled."""
     tx = ctx.tx
@@ -183,9 +173,6 @@ def check_sign(view: ReadView, ctx: PreclaimContext) -> NotTEC:
     if not is_public_key(spk):
         return Tef.tefBAD_AUTH
     signer = signing_account(spk)
-    sle = view.read(keylet.account(tx.account))
-    if sle is None:
-        return Ter.terNO_ACCOUNT
     if sle.regular_key == signer:
         return SUCCESS
     if signer == tx.account:
@@ -201,16 +188,20 @@ def signing_account(public_key: bytes) -> AccountID:
 
 
 def preclaim_common(ctx: PreclaimContext, transactor: Transactor) -> TER:
-    """rippled's invoke_preclaim, before the transactor's own preclaim."""
+    """rippled's invoke_preclaim, before the transactor's own preclaim: the account must exist
+    (terNO_ACCOUNT), then sequence, prior transaction and last ledger, fee, signing key."""
     view = ctx.view
-    result: TER = check_seq_proxy(view, ctx)
+    sle = view.read(keylet.account(ctx.tx.account))
+    if sle is None:
+        return Ter.terNO_ACCOUNT
+    result: TER = check_seq_proxy(sle, ctx)
     if result is not SUCCESS:
         return result
-    result = check_prior_tx_and_last_ledger(view, ctx)
+    result = check_prior_tx_and_last_ledger(view, sle, ctx)
     if result is not SUCCESS:
         return result
     minimum = (transactor.base_fee or base_fee)(view, ctx.tx)
-    result = check_fee(view, ctx, minimum)
+    result = check_fee(view, sle, ctx, minimum)
     if result is not SUCCESS:
         return result
-    return check_sign(view, ctx)
+    return check_sign(sle, ctx)
