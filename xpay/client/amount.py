@@ -115,6 +115,7 @@ def iou(value: DecimalLike, currency: str, issuer: str, *, field: str | None = N
         text = str(value)
     if currency == "XRP":
         raise InvalidInput("XRP is the native asset: use xrp() or drops()", field=field)
+    issue(currency, issuer, field=field)  # the clearer message for a bad currency or issuer
     return amount_from_json({"currency": currency, "issuer": issuer, "value": text}, field=field)
 
 
