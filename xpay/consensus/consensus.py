@@ -94,6 +94,9 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
 
         self._phase = ConsensusPhase.ACCEPTED
         self._mode = ConsensusMode.OBSERVING
+        # Whether we send positions this round, and whether the node asked us to at all.
+        self._proposing = False
+        self._wants_to_propose = False
         self._first_round = True
         self._have_close_time_consensus = False
         self._converge_percent = 0
@@ -130,6 +133,11 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
     @property
     def mode(self) -> ConsensusMode:
         return self._mode
+
+    @property
+    def proposing(self) -> bool:
+        """Whether we send our positions this round (proposing, or switched as a validator)."""
+        return self._proposing
 
     @property
     def prev_ledger_id(self) -> Hash256 | None:
@@ -193,6 +201,7 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
         """
         if proposing is None:
             proposing = self._adaptor.validator
+        self._wants_to_propose = proposing
         self._now = now
         unl = frozenset(self._adaptor.unl())
         if unl != self.validations.unl:
@@ -299,6 +308,15 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
     ) -> None:
         self._phase = ConsensusPhase.OPEN
         self._set_mode(mode)
+        # After switching to the network's ledger a validator proposes in the new round, where
+        # rippled observes until the next one: the round is on another ledger than the one we
+        # bowed out of, and we have taken no position in it. Observing, a validator that keeps
+        # landing on the network's ledger a little late would never propose or validate again
+        # (seen in simulation: with one Byzantine validator lying to it, never reach 80 %).
+        self._proposing = self._wants_to_propose and mode in (
+            ConsensusMode.PROPOSING,
+            ConsensusMode.SWITCHED_LEDGER,
+        )
         self._now = now
         self._prev_ledger_id = prev_ledger_id
         self._previous_ledger = prev_ledger
@@ -323,6 +341,12 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
             increase_every=parms.increase_resolution_every,
             decrease_every=parms.decrease_resolution_every,
         )
+        if mode in (ConsensusMode.SWITCHED_LEDGER, ConsensusMode.WRONG_LEDGER):
+            # Our previous round was not the network's: its proposer count says nothing about
+            # this one. Kept, it would make us wait for proposers who already moved on
+            # ("fewer than 3/4 of last round's proposers") and leave us switching to the
+            # network's next ledger, one behind and never proposing, round after round.
+            self._prev_proposers = 0
         self._playback_proposals()
         if len(self._peer_positions) > self._prev_proposers // 2:
             # Others already closed this ledger: we may be behind, do not wait for the timer.
@@ -452,7 +476,7 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
         if txns.id not in self._acquired:
             self._acquired[txns.id] = txns
             self._adaptor.share_tx_set(txns)
-        if self._mode is ConsensusMode.PROPOSING:
+        if self._proposing:
             self._adaptor.propose(position)
         for peer_position in list(self._peer_positions.values()):
             tx_set = self._acquired.get(peer_position.position)
@@ -493,7 +517,7 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
             round_.position.close_time, self._close_resolution, previous.close_time
         )
         validate = (
-            self._mode is ConsensusMode.PROPOSING
+            self._proposing
             and round_.state is ConsensusState.YES
             and self._builds_on_validated(previous)
             and self.validations.can_validate_seq(previous.seq + 1)
@@ -548,7 +572,7 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
         assert round_ is not None
         parms = self._parms
         now = self._now
-        proposing = self._mode is ConsensusMode.PROPOSING
+        proposing = self._proposing
         peer_cutoff = now - parms.propose_freshness_ms
         our_cutoff = now - parms.propose_interval_ms
 
@@ -631,7 +655,7 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
         ours = round_.position.position
         agree = sum(1 for p in self._peer_positions.values() if p.position == ours)
         proposers = len(self._peer_positions)
-        proposing = self._mode is ConsensusMode.PROPOSING
+        proposing = self._proposing
         stalled = (
             self._have_close_time_consensus
             and bool(round_.disputes)
@@ -665,27 +689,35 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
         """Whether to hold back from accepting so that lagging validators can catch up
         (rippled's ``shouldPause``).
 
-        Only a validator that is ahead of the newest fully validated ledger pauses, only while
-        some trusted validators are behind it (laggards), and never past
-        ``ledger_max_consensus_ms``. The tolerated share of laggards and offline validators
-        shrinks with every ledger we are ahead: first whatever still leaves a quorum, then,
-        linearly, down to none, then round again.
+        Only a validator that is ahead of the newest fully validated ledger pauses, and never
+        past ``ledger_max_pause_ms`` (rippled: max consensus time; see ConsensusParms): while some trusted validators are behind it
+        (laggards), or while validators it cannot see yet are on another ledger (below). The
+        tolerated share of laggards and offline validators shrinks with every ledger we are
+        ahead: first whatever still leaves a quorum, then, linearly, down to none, then round
+        again.
         """
         round_ = self._round
         previous = self._previous_ledger
         assert round_ is not None and previous is not None
         if not self._adaptor.validator or self._validated is None:
             return False
-        if round_.round_time > self._parms.ledger_max_consensus_ms:
+        if round_.round_time > self._parms.ledger_max_pause_ms:
             return False
         ahead = previous.seq - min(self._validated[0], previous.seq)
         total = len(self.validations.unl)
         if not ahead or not total:
             return False
+        quorum = self.validations.quorum
+        if self.validations.pending_support(self._now, previous.seq) > total - quorum:
+            # xpay's addition: more validators than may be faulty back a ledger at or below
+            # ours that we have not fetched yet. Until we hold it we cannot weigh it, and
+            # accepting now would put our own validation ahead of theirs: two groups on
+            # diverged branches, the smaller half a round ahead, would then each keep to
+            # their own branch forever (the smaller one counting the larger as uncommitted).
+            return True
         laggards, offline = self.validations.laggards(self._now, previous.seq)
         if not laggards:
             return False
-        quorum = self.validations.quorum
         phase = (ahead - 1) % (MAX_PAUSE_PHASE + 1)
         if phase == 0:
             return laggards + offline > total - quorum
@@ -697,12 +729,13 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
 
     def _leave_consensus(self) -> None:
         """Bow out and stop proposing for the rest of this round (``leaveConsensus``)."""
-        if self._mode is not ConsensusMode.PROPOSING:
+        if not self._proposing:
             return
         round_ = self._round
         if round_ is not None and not round_.position.is_bow_out:
             round_.position = round_.position.bow_out(self._now)
             self._adaptor.propose(round_.position)
+        self._proposing = False
         self._set_mode(ConsensusMode.OBSERVING)
 
     def _create_disputes(self, other: TxSetT) -> None:

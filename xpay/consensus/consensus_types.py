@@ -40,7 +40,9 @@ class ConsensusMode(Enum):
     WRONG_LEDGER = "wrongLedger"
     """The network builds on a ledger we do not have; we are acquiring it."""
     SWITCHED_LEDGER = "switchedLedger"
-    """We switched to the network's ledger during this round; we observe until the next one."""
+    """We switched to the network's ledger during this round. Unlike rippled, a validator
+    keeps proposing (and may validate) in the round it switched into; see
+    ``Consensus._start_round_internal``."""
 
 
 class ConsensusState(Enum):
@@ -155,5 +157,6 @@ class ConsensusResult(Generic[TxSetT, NodeIdT]):
     disputed: tuple[Hash256, ...]
     """Transactions that were disputed this round (in or out of ``txns``)."""
     validate: bool
-    """Whether we may validate the new ledger: we proposed, reached consensus (not moved-on or
-    expired), build on our fully validated chain, and have not validated this sequence before."""
+    """Whether we may validate the new ledger: we proposed this round, reached consensus (not
+    moved-on or expired), build on our fully validated chain, and have not validated this
+    sequence before."""

@@ -144,7 +144,12 @@ class LedgerTrie(Generic[LedgerT]):
                 break
         if curr.id is None:
             return None
-        parent_id = curr.parent.id if curr.parent is not None else None
+        parent = curr.parent
+        if parent is not None and parent.id is not None:
+            parent_id: Hash256 | None = parent.id
+        else:
+            # The root (or a branch top) has no parent node: ask its ancestry.
+            parent_id = self._witness(curr).ancestor(curr.seq - 1)
         return PreferredLedger(curr.seq, curr.id, parent_id)
 
     # --- updates ----------------------------------------------------------------------------

@@ -84,6 +84,12 @@ class ConsensusParms:
     take an initial position (``ledgerMIN_CONSENSUS``)."""
     ledger_max_consensus_ms: int = 2000
     """After this long alone, or waiting for laggards, we stop waiting (``ledgerMAX_CONSENSUS``)."""
+    ledger_max_pause_ms: int = 4000
+    """Longest a validator ahead of the fully validated ledger waits for laggards (rippled
+    stops at ``ledgerMAX_CONSENSUS``). Longer than max consensus on purpose: a validator alone
+    on its branch already waits max consensus every round, so with rippled's cap the ones
+    ahead would move exactly as fast as the laggard they wait for, and validators split
+    one per branch would never line up."""
     ledger_abandon_consensus_ms: int = 20000
     """Upper bound on a round before it is abandoned (``ledgerABANDON_CONSENSUS``)."""
     ledger_abandon_consensus_factor: int = 10
@@ -142,6 +148,8 @@ class ConsensusParms:
             raise ValueError("close_time_resolutions must be distinct and ascending")
         if self.ledger_min_consensus_ms > self.ledger_max_consensus_ms:
             raise ValueError("ledger_min_consensus_ms exceeds ledger_max_consensus_ms")
+        if self.ledger_max_pause_ms < self.ledger_max_consensus_ms:
+            raise ValueError("ledger_max_pause_ms must not be shorter than ledger_max_consensus_ms")
         if self.propose_interval_ms >= self.propose_freshness_ms:
             # Our own re-proposals must reach peers before they consider us stale.
             raise ValueError("propose_interval_ms must be shorter than propose_freshness_ms")

@@ -124,6 +124,7 @@ class Validations(Generic[LedgerT, NodeIdT]):
         self._last_ledger: dict[NodeIdT, LedgerT] = {}
         # Ledgers being fetched, with the validators whose current validation names them.
         self._acquiring: dict[tuple[int, Hash256], list[NodeIdT]] = {}
+        self._acquiring_since: dict[tuple[int, Hash256], int] = {}
         self._fully_validated: dict[int, Hash256] = {}
         self._latest_fully_validated: tuple[int, Hash256] | None = None
         self.conflicts: list[ValidationConflict[NodeIdT]] = []
@@ -182,6 +183,10 @@ class Validations(Generic[LedgerT, NodeIdT]):
                 self._record_conflict(now, prior, validation)
                 return ValStatus.CONFLICTING
             return ValStatus.MULTIPLE
+        # Remembered by sequence before the ordering check, as rippled does, so that even a
+        # validation refused below exposes a later, different one for the same sequence.
+        self._by_seq[key] = validation
+        self._expiry.append((now, None, key))
         enforcer = self._seq_enforcers.get(node)
         if (
             enforcer is not None
@@ -190,8 +195,6 @@ class Validations(Generic[LedgerT, NodeIdT]):
         ):
             return ValStatus.BAD_SEQ
         self._seq_enforcers[node] = (validation.seq, now)
-        self._by_seq[key] = validation
-        self._expiry.append((now, None, key))
         if validation.full:
             votes = self._by_ledger.get(validation.ledger_id)
             if votes is None:
@@ -204,7 +207,7 @@ class Validations(Generic[LedgerT, NodeIdT]):
         if current is not None and validation.sign_time <= current.validation.sign_time:
             return ValStatus.STALE
         self._current[node] = _Current(validation, now)
-        self._update_trie(node, validation, current.validation if current else None)
+        self._update_trie(now, node, validation, current.validation if current else None)
         return ValStatus.CURRENT
 
     def can_validate_seq(self, seq: int) -> bool:
@@ -272,18 +275,23 @@ class Validations(Generic[LedgerT, NodeIdT]):
         child of ours we keep ours, since we may be about to build that very child.
         """
         self._flush(now)
-        self._check_acquired()
+        self._check_acquired(now)
         preferred = self._trie.get_preferred(self._largest_issued)
         if preferred is None and not self._trie.empty:
             # Support is too spread out (or too far behind us) to prefer any branch: stay.
             return curr.seq, curr.id
         if preferred is None:
-            # Nothing acquired yet: go with the ledger most validators are waiting for.
+            # Nothing acquired yet: go with the ledger most validators are waiting for — but
+            # only once a quorum of them names it. (rippled takes any majority here; then one
+            # Byzantine validation of an invented ledger, arriving before any other, sends
+            # every fresh node after a ledger that does not exist.)
             if not self._acquiring:
                 return None
-            (seq, ledger_id), _ = max(
+            (seq, ledger_id), waiting = max(
                 self._acquiring.items(), key=lambda item: (len(item[1]), item[0][1])
             )
+            if len(waiting) < self.quorum:
+                return None
             return seq, ledger_id
         if preferred.seq == curr.seq + 1 and preferred.parent_id == curr.id:
             return curr.seq, curr.id
@@ -307,7 +315,7 @@ class Validations(Generic[LedgerT, NodeIdT]):
         """How many trusted validators' current validation is for a descendant of ``ledger``:
         they have moved on past it (rippled's ``getNodesAfter``)."""
         self._flush(now)
-        self._check_acquired()
+        self._check_acquired(now)
         count = 0
         for node, current in self._current.items():
             validation = current.validation
@@ -336,6 +344,12 @@ class Validations(Generic[LedgerT, NodeIdT]):
             elif current.validation.seq < seq:
                 laggards += 1
         return laggards, offline
+
+    def pending_support(self, now: int, max_seq: int) -> int:
+        """How many trusted validators' current validations name a ledger at ``max_seq`` or
+        below that we do not hold yet: support the preferred-ledger choice cannot see."""
+        self._check_acquired(now)
+        return sum(len(nodes) for (seq, _), nodes in self._acquiring.items() if seq <= max_seq)
 
     def current(self, now: int) -> dict[NodeIdT, Validation[NodeIdT]]:
         """Every trusted validator's current validation."""
@@ -383,11 +397,7 @@ class Validations(Generic[LedgerT, NodeIdT]):
         if current is None:
             return
         validation = current.validation
-        waiting = self._acquiring.get((validation.seq, validation.ledger_id))
-        if waiting is not None and node in waiting:
-            waiting.remove(node)
-            if not waiting:
-                del self._acquiring[(validation.seq, validation.ledger_id)]
+        self._stop_waiting(node, (validation.seq, validation.ledger_id))
         # Unlike rippled, also withdraw an older ledger still standing in for one being
         # acquired: a validator without a current validation supports nothing.
         built = self._last_ledger.pop(node, None)
@@ -405,17 +415,18 @@ class Validations(Generic[LedgerT, NodeIdT]):
             self._drop_current(node)
 
     def _update_trie(
-        self, node: NodeIdT, validation: Validation[NodeIdT], prior: Validation[NodeIdT] | None
+        self,
+        now: int,
+        node: NodeIdT,
+        validation: Validation[NodeIdT],
+        prior: Validation[NodeIdT] | None,
     ) -> None:
         """Account for a validator's new current validation in the tree; until its ledger is
-        acquired, the validator's previous ledger keeps its support (rippled's ``updateTrie``)."""
+        acquired, the validator's previous ledger keeps its support (rippled's ``updateTrie``),
+        but only for ``validation_freshness_ms`` (see ``_check_acquired``)."""
         if prior is not None:
-            waiting = self._acquiring.get((prior.seq, prior.ledger_id))
-            if waiting is not None and node in waiting:
-                waiting.remove(node)
-                if not waiting:
-                    del self._acquiring[(prior.seq, prior.ledger_id)]
-        self._check_acquired()
+            self._stop_waiting(node, (prior.seq, prior.ledger_id))
+        self._check_acquired(now)
         key = (validation.seq, validation.ledger_id)
         waiting = self._acquiring.get(key)
         if waiting is not None:
@@ -424,8 +435,17 @@ class Validations(Generic[LedgerT, NodeIdT]):
         ledger = self._acquire(validation.ledger_id)
         if ledger is None:
             self._acquiring[key] = [node]
+            self._acquiring_since[key] = now
             return
         self._move_support(node, ledger)
+
+    def _stop_waiting(self, node: NodeIdT, key: tuple[int, Hash256]) -> None:
+        waiting = self._acquiring.get(key)
+        if waiting is not None and node in waiting:
+            waiting.remove(node)
+            if not waiting:
+                del self._acquiring[key]
+                del self._acquiring_since[key]
 
     def _move_support(self, node: NodeIdT, ledger: LedgerT) -> None:
         old = self._last_ledger.get(node)
@@ -434,15 +454,30 @@ class Validations(Generic[LedgerT, NodeIdT]):
         self._last_ledger[node] = ledger
         self._trie.insert(ledger)
 
-    def _check_acquired(self) -> None:
-        """Move validators whose ledgers have arrived into the tree (``checkAcquired``)."""
+    def _check_acquired(self, now: int) -> None:
+        """Move validators whose ledgers have arrived into the tree (rippled's
+        ``checkAcquired``).
+
+        Unlike rippled, a validator whose newest ledger cannot be fetched within
+        ``validation_freshness_ms`` loses the support it kept for its previous ledger: a
+        Byzantine validator naming invented ledgers would otherwise stand forever on an old
+        ledger, counting as uncommitted at every later sequence and holding an evenly split
+        network apart.
+        """
         if not self._acquiring:
             return
         arrived: list[tuple[tuple[int, Hash256], LedgerT]] = []
-        for key in self._acquiring:
+        overdue = now - self._parms.validation_freshness_ms
+        for key, nodes in self._acquiring.items():
             ledger = self._acquire(key[1])
             if ledger is not None:
                 arrived.append((key, ledger))
+            elif self._acquiring_since[key] < overdue:
+                for node in nodes:
+                    old = self._last_ledger.pop(node, None)
+                    if old is not None:
+                        self._trie.remove(old.id)
         for key, ledger in arrived:
+            del self._acquiring_since[key]
             for node in self._acquiring.pop(key):
                 self._move_support(node, ledger)

@@ -148,6 +148,16 @@ class Sim:
 
     # --- checks ---------------------------------------------------------------------------------------
 
+    def watch_invariants(self) -> None:
+        """Check the fork collector after every single event, failing at the event that broke
+        safety rather than at the end of the run."""
+
+        def check() -> None:
+            if self.collectors.fork.violations:
+                raise AssertionError(self.collectors.fork.violations[0])
+
+        self.scheduler.after_event.append(check)
+
     def validated_chains_agree(self, peers: Iterable[SimPeer] | None = None) -> bool:
         """Whether the listed peers' fully validated chains agree on every sequence they share."""
         chains = [p.validated_chain for p in (peers if peers is not None else self.honest)]
