@@ -22,13 +22,14 @@ open ledger the transaction is recorded without metadata, as rippled's ApplyStat
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
 from xpay.amounts import STAmount, XRPAmount
 from xpay.codec.native import encode_native
 from xpay.ledger import keylet
-from xpay.ledger.entries import Offer
+from xpay.ledger.entries import Entry, Offer
 from xpay.ledger.metadata import build_metadata
 from xpay.ledger.transfers import offer_delete
 from xpay.ledger.views import ERASE, INSERT, OpenView, Sandbox
@@ -174,13 +175,13 @@ def _apply(
         applied = _is_tec(result)
 
     if applied:
-        result = check_invariants(tx, result, fee, view, sandbox.changes())
+        result = check_invariants(tx, result, fee, view, _unsorted(sandbox))
         if result is Tec.tecINVARIANT_FAILED:
             reset_result, fee = _reset(sandbox, tx, fee, result)
             if reset_result is not result:
                 result = reset_result
             if result is SUCCESS or _is_tec(result):
-                result = check_invariants(tx, result, fee, view, sandbox.changes())
+                result = check_invariants(tx, result, fee, view, _unsorted(sandbox))
         applied = result is SUCCESS or _is_tec(result)
     if not applied:
         return ApplyResult(result, False)
@@ -188,6 +189,13 @@ def _apply(
     sandbox.destroy_xrp(fee)
     delivered = outcome.delivered if outcome is not None and result is SUCCESS else None
     return ApplyResult(result, True, _commit(view, sandbox, tx, result, delivered))
+
+
+def _unsorted(sandbox: Sandbox) -> Iterator[tuple[bytes, int, Entry]]:
+    """The sandbox's changes in no particular order: the invariants do not care, and sorting is
+    for metadata."""
+    for key, (action, entry) in sandbox.items.items():
+        yield key, action, entry
 
 
 def _do_apply(

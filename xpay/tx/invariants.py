@@ -17,11 +17,11 @@ TrustLinesSane (a line's fields agree with its key and with each other) and Owne
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Final, Protocol
+from typing import ClassVar, Final, Protocol
 
 from xpay.amounts import MAX_NATIVE_DROPS
 from xpay.ledger import keylet
-from xpay.ledger.entries import AccountRoot, Entry, Offer, RippleState
+from xpay.ledger.entries import ENTRY_TYPES, AccountRoot, Entry, Offer, RippleState
 from xpay.ledger.views import ERASE, INSERT, ReadView
 from xpay.protocol.flags import lsfHighReserve, lsfLowReserve
 from xpay.protocol.ids import ACCOUNT_ONE, AccountID
@@ -29,8 +29,16 @@ from xpay.protocol.ter import TER, Tec, Tef, Tes
 from xpay.protocol.transaction_types import TransactionType
 from xpay.tx.transaction import Transaction
 
+ALL_TYPES: Final[frozenset[type]] = frozenset(ENTRY_TYPES.values())
+_RESERVE_FLAGS: Final = lsfLowReserve | lsfHighReserve
+
 
 class InvariantChecker(Protocol):
+    WATCHES: ClassVar[frozenset[type]]
+    """The entry types whose changes the checker is shown (the others cannot break it)."""
+    FINALIZES_ALONE: ClassVar[bool]
+    """True when the rule can fail with none of those entries changed (the XRP totals)."""
+
     def visit_entry(self, before: Entry | None, after: Entry | None) -> None: ...
 
     def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
@@ -41,6 +49,8 @@ class InvariantChecker(Protocol):
 class TransactionFeeCheck:
     """The fee charged is neither negative, nor more than all XRP, nor more than the tx's Fee."""
 
+    WATCHES: ClassVar[frozenset[type]] = frozenset()
+    FINALIZES_ALONE: ClassVar[bool] = False
     __slots__ = ()
 
     def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
@@ -59,6 +69,8 @@ class TransactionFeeCheck:
 class XRPNotCreated:
     """The XRP in account roots falls by exactly the fee: none is created, none lost."""
 
+    WATCHES: ClassVar[frozenset[type]] = frozenset({AccountRoot})
+    FINALIZES_ALONE: ClassVar[bool] = True
     __slots__ = ("drops",)
 
     def __init__(self) -> None:
@@ -81,6 +93,8 @@ class XRPNotCreated:
 class XRPBalanceChecks:
     """No account's XRP balance is negative or above all the XRP there is."""
 
+    WATCHES: ClassVar[frozenset[type]] = frozenset({AccountRoot})
+    FINALIZES_ALONE: ClassVar[bool] = False
     __slots__ = ("bad",)
 
     def __init__(self) -> None:
@@ -99,6 +113,8 @@ class XRPBalanceChecks:
 class AccountRootsNotDeleted:
     """No account root is deleted (xpay has no AccountDelete)."""
 
+    WATCHES: ClassVar[frozenset[type]] = frozenset({AccountRoot})
+    FINALIZES_ALONE: ClassVar[bool] = False
     __slots__ = ("deleted",)
 
     def __init__(self) -> None:
@@ -115,6 +131,8 @@ class AccountRootsNotDeleted:
 class LedgerEntryTypesMatch:
     """A modified entry keeps its type."""
 
+    WATCHES: ClassVar[frozenset[type]] = ALL_TYPES
+    FINALIZES_ALONE: ClassVar[bool] = False
     __slots__ = ("bad",)
 
     def __init__(self) -> None:
@@ -131,6 +149,8 @@ class LedgerEntryTypesMatch:
 class NoXRPTrustLines:
     """No trust line is in XRP."""
 
+    WATCHES: ClassVar[frozenset[type]] = frozenset({RippleState})
+    FINALIZES_ALONE: ClassVar[bool] = False
     __slots__ = ("bad",)
 
     def __init__(self) -> None:
@@ -147,6 +167,8 @@ class NoXRPTrustLines:
 class NoBadOffers:
     """No offer is negative on either side, or XRP for XRP."""
 
+    WATCHES: ClassVar[frozenset[type]] = frozenset({Offer})
+    FINALIZES_ALONE: ClassVar[bool] = False
     __slots__ = ("bad",)
 
     def __init__(self) -> None:
@@ -166,6 +188,8 @@ class ValidNewAccountRoot:
     """At most one account is created, only by a successful Payment, with the ledger's sequence
     as its first Sequence (rippled with DeletableAccounts)."""
 
+    WATCHES: ClassVar[frozenset[type]] = frozenset({AccountRoot})
+    FINALIZES_ALONE: ClassVar[bool] = False
     __slots__ = ("created", "sequence")
 
     def __init__(self) -> None:
@@ -194,6 +218,8 @@ class TrustLinesSane:
     key is theirs, balance and limits are in one currency, the balance's issuer is the neutral
     ACCOUNT_ONE, and the limits are not negative."""
 
+    WATCHES: ClassVar[frozenset[type]] = frozenset({RippleState})
+    FINALIZES_ALONE: ClassVar[bool] = False
     __slots__ = ("bad",)
 
     def __init__(self) -> None:
@@ -219,61 +245,65 @@ class TrustLinesSane:
         return self.bad
 
 
-def _reserve_holders(line: RippleState) -> Iterable[AccountID]:
-    if line.flags & lsfLowReserve:
-        yield line.low_account
-    if line.flags & lsfHighReserve:
-        yield line.high_account
-
-
 class OwnerCountsMatch:
     """Each account's OwnerCount moves by exactly the number of objects it reserves for that
     the transaction created, deleted or started / stopped reserving for (trust lines with its
     reserve flag, its offers)."""
 
-    __slots__ = ("counted", "objects")
+    WATCHES: ClassVar[frozenset[type]] = frozenset({AccountRoot, RippleState, Offer})
+    FINALIZES_ALONE: ClassVar[bool] = False
+    __slots__ = ("delta",)
 
     def __init__(self) -> None:
-        self.objects: dict[AccountID, int] = {}
-        self.counted: dict[AccountID, int] = {}
+        self.delta: dict[AccountID, int] = {}
+        """Per account: OwnerCount change minus reserved-object change (0 when they agree)."""
 
-    def _objects(self, entry: Entry, sign: int) -> None:
-        objects = self.objects
-        if type(entry) is RippleState:
-            for account in _reserve_holders(entry):
-                objects[account] = objects.get(account, 0) + sign
-        elif type(entry) is Offer:
-            objects[entry.account] = objects.get(entry.account, 0) + sign
+    def _add(self, account: AccountID, amount: int) -> None:
+        delta = self.delta
+        delta[account] = delta.get(account, 0) + amount
 
-    def _count(self, root: AccountRoot, sign: int) -> None:
-        if root.owner_count:
-            counted = self.counted
-            counted[root.account] = counted.get(root.account, 0) + sign * root.owner_count
+    def _side(self, entry: Entry, sign: int) -> None:
+        """`sign` * this entry's contribution: its owner count for a root (counted), minus one
+        for each account it is reserved for (objects)."""
+        if isinstance(entry, AccountRoot):
+            if entry.owner_count:
+                self._add(entry.account, sign * entry.owner_count)
+        elif isinstance(entry, RippleState):
+            flags = entry.flags
+            if flags & lsfLowReserve:
+                self._add(entry.low_account, -sign)
+            if flags & lsfHighReserve:
+                self._add(entry.high_account, -sign)
+        elif isinstance(entry, Offer):
+            self._add(entry.account, -sign)
 
     def visit_entry(self, before: Entry | None, after: Entry | None) -> None:
+        # The common changes leave nothing to count: a balance moved on a line, an account's
+        # balance or sequence changed.
+        if isinstance(before, RippleState) and isinstance(after, RippleState):
+            if not (before.flags ^ after.flags) & _RESERVE_FLAGS:
+                return
+        elif (
+            isinstance(before, AccountRoot)
+            and isinstance(after, AccountRoot)
+            and before.owner_count == after.owner_count
+        ):
+            return
         # Each side on its own: a changed entry type is LedgerEntryTypesMatch's to report.
-        if type(before) is AccountRoot:
-            self._count(before, -1)
-        elif before is not None:
-            self._objects(before, -1)
-        if type(after) is AccountRoot:
-            self._count(after, 1)
-        elif after is not None:
-            self._objects(after, 1)
+        if before is not None:
+            self._side(before, -1)
+        if after is not None:
+            self._side(after, 1)
 
     def finalize(self, tx: Transaction, result: TER, fee: int, view: ReadView) -> str | None:
-        for account in sorted(set(self.objects) | set(self.counted)):
-            counted = self.counted.get(account, 0)
-            objects = self.objects.get(account, 0)
-            if counted != objects:
-                return (
-                    f"owner count of {account.hex().upper()} moved by {counted}, "
-                    f"its objects by {objects}"
-                )
+        wrong = sorted(account for account, delta in self.delta.items() if delta)
+        if wrong:
+            account = wrong[0]
+            return f"owner count of {account.hex().upper()} and its objects moved apart by {self.delta[account]}"
         return None
 
 
-CHECKERS: Final = (
+CHECKERS: Final[tuple[type[InvariantChecker], ...]] = (
     TransactionFeeCheck,
     XRPNotCreated,
     XRPBalanceChecks,
@@ -288,6 +318,17 @@ CHECKERS: Final = (
 """Every invariant, run after every transaction."""
 
 
+# Per entry type, the positions in CHECKERS of the checkers that watch it: most changes are
+# account roots and directory pages, which half the checkers have nothing to say about.
+_WATCHERS: Final[dict[type, tuple[int, ...]]] = {
+    t: tuple(i for i, cls in enumerate(CHECKERS) if t in cls.WATCHES) for t in ALL_TYPES
+}
+
+
+_ALWAYS: Final[tuple[int, ...]] = tuple(i for i, cls in enumerate(CHECKERS) if not cls.WATCHES or cls.FINALIZES_ALONE)
+"""Checkers that must finalize even when no entry of theirs changed (the fee, XRP totals)."""
+
+
 def invariant_failures(
     tx: Transaction,
     result: TER,
@@ -296,17 +337,30 @@ def invariant_failures(
     changes: Iterable[tuple[bytes, int, Entry]],
 ) -> list[str]:
     """What the transaction's changes (key, action, entry) over `base` broke; empty if nothing.
-    `base` is the view the changes apply to: `before` comes from there."""
-    checkers: list[InvariantChecker] = [cls() for cls in CHECKERS]
-    visits = [c.visit_entry for c in checkers]
+    `base` is the view the changes apply to: `before` comes from there. A checker is only built
+    once an entry it watches changed (one that sees nothing has nothing to report), except the
+    few whose rule holds for the transaction as a whole."""
+    checkers: dict[int, InvariantChecker] = {i: CHECKERS[i]() for i in _ALWAYS}
+    watchers = _WATCHERS
     read = base.read_key
     for key, action, entry in changes:
         before = None if action == INSERT else read(key)
         after = None if action == ERASE else entry
-        for visit in visits:
-            visit(before, after)
+        kind = type(entry)
+        if before is not None and type(before) is not kind:
+            # A changed type: every checker of either type sees it (and LedgerEntryTypesMatch
+            # reports it).
+            positions = tuple(sorted(set(watchers[kind]) | set(watchers.get(type(before), ()))))
+        else:
+            positions = watchers[kind]
+        for i in positions:
+            checker = checkers.get(i)
+            if checker is None:
+                checker = checkers[i] = CHECKERS[i]()
+            checker.visit_entry(before, after)
     failures = []
-    for checker in checkers:
+    for i in sorted(checkers):
+        checker = checkers[i]
         failure = checker.finalize(tx, result, fee, base)
         if failure is not None:
             failures.append(f"{type(checker).__name__}: {failure}")
