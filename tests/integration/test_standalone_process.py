@@ -82,6 +82,7 @@ async def _stream_until_killed(node: NodeProcess, wanted: int) -> dict[str, dict
     transaction the node reports validated; SIGKILL the node once `wanted` were seen."""
     validated: dict[str, dict[str, Any]] = {}
     enough = asyncio.Event()
+    killed = asyncio.Event()
     async with aiohttp.ClientSession() as http, http.ws_connect(node.ws_url) as ws:
         await ws.send_json({"id": 1, "command": "subscribe", "streams": ["transactions"], "api_version": 2})
         assert (await ws.receive_json())["status"] == "success"
@@ -100,8 +101,13 @@ async def _stream_until_killed(node: NodeProcess, wanted: int) -> dict[str, dict
                 receiver = RECEIVERS[sequence % len(RECEIVERS)]
                 blob, _ = payment(GENESIS, receiver.address, str(AMOUNT), sequence)
                 body = {"method": "submit", "params": [{"tx_blob": blob}]}
-                async with http.post(node.url, json=body) as response:
-                    result = (await response.json())["result"]
+                try:
+                    async with http.post(node.url, json=body) as response:
+                        result = (await response.json())["result"]
+                except aiohttp.ClientError:
+                    if killed.is_set():
+                        return  # the kill cut this submission off mid-request, as intended
+                    raise
                 assert result["engine_result"] == "tesSUCCESS", result
                 sequence += 1
 
@@ -109,6 +115,7 @@ async def _stream_until_killed(node: NodeProcess, wanted: int) -> dict[str, dict
             watcher = group.create_task(watch())
             group.create_task(submit())
             await enough.wait()
+            killed.set()
             node.kill()
             watcher.cancel()
     return validated
