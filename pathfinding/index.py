@@ -14,9 +14,13 @@ What it answers, per account and per issue:
   those without NoRipple on its side for an INCOMING one (rippled's getRippleLines);
 * `source_currencies` / `dest_currencies`: rippled's accountSourceCurrencies /
   accountDestCurrencies, derived from those lines;
-* `books`: the OrderBookDB (books by taker-pays issue).
+* `books`: the OrderBookDB (books by taker-pays issue);
+* `account_flags(account)`: the account's flags (RequireAuth, GlobalFreeze), None if it does not
+  exist;
+* `paths_out(currency, account, direction)`: how many ways onward the account offers in that
+  currency (the heart of rippled's getPathsOut), cached until the account's lines, flags or
+  books change.
 
-Account roots (RequireAuth, GlobalFreeze) are read from the ledger itself: one keyed read each.
 The index is not thread-safe and needs none: the node updates it between queries.
 """
 
@@ -28,9 +32,9 @@ from pathfinding.order_book_db import OrderBookDB, book_of
 from pathfinding.state_diff import state_changes
 from pathfinding.trust_line import LineDirection, PathLine, line_views
 from xpay.amounts import BAD_CURRENCY
-from xpay.ledger import keylet
-from xpay.ledger.entries import DirectoryNode, Entry, RippleState
+from xpay.ledger.entries import AccountRoot, DirectoryNode, Entry, RippleState
 from xpay.ledger.ledger import Ledger
+from xpay.protocol.flags import lsfGlobalFreeze, lsfRequireAuth
 from xpay.protocol.ids import XRP_CURRENCY, AccountID, Currency, Hash256
 
 
@@ -50,17 +54,20 @@ class IndexUpdate:
 class PathIndex:
     """Trust lines by account and books by issue for one closed ledger, updated incrementally."""
 
-    __slots__ = ("_books", "_incoming", "_ledger", "_lines", "_outgoing")
+    __slots__ = ("_books", "_flags", "_incoming", "_ledger", "_lines", "_outgoing", "_paths_out")
 
     def __init__(self, ledger: Ledger) -> None:
         """Index `ledger` from scratch (one pass over its state: startup, or a ledger far from
         anything indexed)."""
         self._ledger = ledger
-        self._lines: dict[AccountID, dict[Hash256, PathLine]] = {}
+        # account -> (peer, currency) -> the account's side of that line.
+        self._lines: dict[AccountID, dict[tuple[AccountID, Currency], PathLine]] = {}
         self._books = OrderBookDB()
         # Per-account line tuples in key order, built on first use after a change.
         self._outgoing: dict[AccountID, tuple[PathLine, ...]] = {}
         self._incoming: dict[AccountID, tuple[PathLine, ...]] = {}
+        self._flags: dict[AccountID, int] = {}
+        self._paths_out: dict[AccountID, dict[tuple[Currency, LineDirection], int]] = {}
         for _key, entry in ledger.state.items():
             self._file(entry, +1)
 
@@ -98,10 +105,17 @@ class PathIndex:
         if type(entry) is RippleState:
             for view in line_views(entry):
                 self._file_line(view, delta)
+        elif type(entry) is AccountRoot:
+            if delta > 0:
+                self._flags[entry.account] = entry.flags
+            else:
+                self._flags.pop(entry.account, None)
+            self._paths_out.pop(entry.account, None)
         elif type(entry) is DirectoryNode:
             book = book_of(entry)
             if book is not None:
                 self._books.add(book[0], book[1], delta)
+                self._paths_out.pop(book[0].account, None)
 
     def _file_line(self, view: PathLine, delta: int) -> None:
         account = view.account
@@ -109,13 +123,14 @@ class PathIndex:
         if delta > 0:
             if mine is None:
                 mine = self._lines[account] = {}
-            mine[view.key] = view
+            mine[view.peer, view.currency] = view
         elif mine is not None:
-            mine.pop(view.key, None)
+            mine.pop((view.peer, view.currency), None)
             if not mine:
                 del self._lines[account]
         self._outgoing.pop(account, None)
         self._incoming.pop(account, None)
+        self._paths_out.pop(account, None)
 
     # Questions the search asks --------------------------------------------------------------
 
@@ -125,7 +140,7 @@ class PathIndex:
             found = self._outgoing.get(account)
             if found is None:
                 mine = self._lines.get(account)
-                found = tuple(mine[k] for k in sorted(mine)) if mine else ()
+                found = tuple(sorted(mine.values(), key=_line_key)) if mine else ()
                 self._outgoing[account] = found
             return found
         found = self._incoming.get(account)
@@ -141,7 +156,39 @@ class PathIndex:
         mine = self._lines.get(account)
         if mine is None:
             return None
-        return mine.get(keylet.line(account, peer, currency).key)
+        return mine.get((peer, currency))
+
+    def account_flags(self, account: AccountID) -> int | None:
+        """The account's flags; None when there is no such account."""
+        return self._flags.get(account)
+
+    def paths_out(self, currency: Currency, account: AccountID, direction: LineDirection) -> int:
+        """Ways onward from `account` in `currency` (rippled's getPathsOut before its bonus for a
+        line to the destination): the books out of (currency, account), plus its lines in the
+        currency that carry credit and on which the peer allows rippling and has not frozen it.
+        Zero for a missing or globally frozen account."""
+        mine = self._paths_out.get(account)
+        if mine is None:
+            mine = self._paths_out[account] = {}
+        key = (currency, direction)
+        found = mine.get(key)
+        if found is not None:
+            return found
+        flags = self._flags.get(account)
+        count = 0
+        if flags is not None and not flags & lsfGlobalFreeze:
+            require_auth = bool(flags & lsfRequireAuth)
+            count = self._books.book_count(currency, account)
+            for line in self.lines(account, direction):
+                if (
+                    line.currency == currency
+                    and not line.no_ripple_peer
+                    and not line.freeze_peer
+                    and not line.has_no_credit(require_auth)
+                ):
+                    count += 1
+        mine[key] = count
+        return count
 
     def source_currencies(self, account: AccountID, *, include_xrp: bool) -> list[Currency]:
         """What the account could send (rippled's accountSourceCurrencies): currencies it holds,
@@ -161,13 +208,17 @@ class PathIndex:
             found.add(XRP_CURRENCY)
         return sorted(found)
 
-    def snapshot(self) -> tuple[dict[AccountID, dict[Hash256, PathLine]], object]:
+    def snapshot(self) -> tuple[dict[AccountID, dict[tuple[AccountID, Currency], PathLine]], object, dict[AccountID, int]]:
         """Everything the index holds, for comparing an updated index with a rebuilt one."""
-        return {a: dict(lines) for a, lines in self._lines.items()}, self._books.snapshot()
+        return {a: dict(lines) for a, lines in self._lines.items()}, self._books.snapshot(), dict(self._flags)
 
     def line_count(self) -> int:
         """Trust lines indexed (each line once)."""
         return sum(len(lines) for lines in self._lines.values()) // 2
+
+
+def _line_key(line: PathLine) -> Hash256:
+    return line.key
 
 
 def _is_book_root(entry: Entry | None) -> bool:

@@ -7,8 +7,8 @@ index) tells when a book appears and disappears, so the table follows the ledger
 instead of being rebuilt (rippled rescans the whole state periodically and never drops a book).
 
 From the pathfinder's side a book is a way *out* of the issue the payment holds: what goes in
-is what the taker pays. `books_by_taker_pays(issue)` lists the issues reachable in one
-conversion, `book_count(issue)` how many (rippled's getBookSize), `is_book_to_xrp(issue)`
+is what the taker pays. `books_by_taker_pays(currency, issuer)` lists the issues reachable in one
+conversion, `book_count(issue)` how many (rippled's getBookSize), `is_book_to_xrp`
 whether XRP is one of them.
 """
 
@@ -34,12 +34,14 @@ def book_of(directory: DirectoryNode) -> tuple[Issue, Issue] | None:
 class OrderBookDB:
     """Books by their in-issue, each with its number of quality directories."""
 
-    __slots__ = ("_books", "_sorted")
+    __slots__ = ("_books", "_by_key", "_sorted")
 
     def __init__(self) -> None:
         self._books: dict[Issue, dict[Issue, int]] = {}
-        # Out-issues per in-issue in a stable order, rebuilt lazily after a change.
-        self._sorted: dict[Issue, tuple[Issue, ...]] = {}
+        # Out-issues per in-issue in a stable order, rebuilt lazily after a change, keyed by the
+        # in-issue's 40 bytes (currency + issuer) so the search need not build an Issue to ask.
+        self._sorted: dict[bytes, tuple[Issue, ...]] = {}
+        self._by_key: dict[bytes, dict[Issue, int]] = {}
 
     def add(self, in_: Issue, out: Issue, delta: int) -> None:
         """Count a quality directory of the book in -> out appearing (+1) or going (-1)."""
@@ -47,7 +49,7 @@ class OrderBookDB:
         if outs is None:
             if delta <= 0:
                 return
-            outs = self._books[in_] = {}
+            outs = self._books[in_] = self._by_key[in_.key] = {}
         count = outs.get(out, 0) + delta
         if count > 0:
             outs[out] = count
@@ -55,23 +57,27 @@ class OrderBookDB:
             outs.pop(out, None)
             if not outs:
                 del self._books[in_]
-        self._sorted.pop(in_, None)
+                del self._by_key[in_.key]
+        self._sorted.pop(in_.key, None)
 
-    def books_by_taker_pays(self, issue: Issue) -> tuple[Issue, ...]:
-        """The out-issues of every book taking `issue` in, ordered by (currency, issuer)."""
-        cached = self._sorted.get(issue)
+    def books_by_taker_pays(self, currency: bytes, issuer: bytes) -> tuple[Issue, ...]:
+        """The out-issues of every book taking (currency, issuer) in, ordered by (currency,
+        issuer)."""
+        key = currency + issuer
+        cached = self._sorted.get(key)
         if cached is None:
-            outs = self._books.get(issue)
+            outs = self._by_key.get(key)
             cached = tuple(sorted(outs)) if outs else ()
-            self._sorted[issue] = cached
+            self._sorted[key] = cached
         return cached
 
-    def book_count(self, issue: Issue) -> int:
-        outs = self._books.get(issue)
+    def book_count(self, currency: bytes, issuer: bytes) -> int:
+        """How many books take (currency, issuer) in (rippled's getBookSize)."""
+        outs = self._by_key.get(currency + issuer)
         return len(outs) if outs else 0
 
-    def is_book_to_xrp(self, issue: Issue) -> bool:
-        outs = self._books.get(issue)
+    def is_book_to_xrp(self, currency: bytes, issuer: bytes) -> bool:
+        outs = self._by_key.get(currency + issuer)
         return outs is not None and XRP_ISSUE in outs
 
     def has_book(self, in_: Issue, out: Issue) -> bool:

@@ -45,7 +45,6 @@ from pathfinding.trust_line import LineDirection
 from xpay.amounts import XRP_ISSUE, Issue, STAmount, divide, get_rate
 from xpay.amounts.iou_amount import MAX_EXPONENT, MAX_MANTISSA
 from xpay.amounts.st_amount import MAX_NATIVE_DROPS
-from xpay.ledger import keylet
 from xpay.protocol.flags import lsfGlobalFreeze, lsfRequireAuth
 from xpay.protocol.ids import ACCOUNT_ZERO, XRP_CURRENCY, AccountID, Currency
 from xpay.protocol.ter import TER, Tes
@@ -191,12 +190,13 @@ class Pathfinder:
         self._source = source_element(origin, self._src_currency, ACCOUNT_ZERO if src_is_xrp else origin)
 
         ledger = self._ledger
-        if ledger.read(keylet.account(self._src)) is None:
+        exists = self._index.account_flags
+        if exists(self._src) is None:
             return False
-        if self._effective_dst != self._dst and ledger.read(keylet.account(self._effective_dst)) is None:
+        if self._effective_dst != self._dst and exists(self._effective_dst) is None:
             return False
         dst_is_xrp = dst_currency == XRP_CURRENCY
-        if ledger.read(keylet.account(self._dst)) is None:
+        if exists(self._dst) is None:
             # Only XRP, and at least the reserve, can create the receiver's account.
             if not dst_is_xrp:
                 return False
@@ -253,11 +253,11 @@ class Pathfinder:
 
         if flags & _ADD_BOOKS:
             if flags & _OB_XRP:
-                if not on_xrp and self._books.is_book_to_xrp(Issue(end_currency, end_issuer)):
+                if not on_xrp and self._books.is_book_to_xrp(end_currency, end_issuer):
                     incomplete.add((*path, XRP_BOOK))
                 return
             dest_only = bool(flags & _OB_LAST)
-            outs = self._books.books_by_taker_pays(Issue(end_currency, end_issuer))
+            outs = self._books.books_by_taker_pays(end_currency, end_issuer)
             if not self._budget.spend(len(outs)):
                 return
             for out in outs:
@@ -299,10 +299,10 @@ class Pathfinder:
         flags: int,
         has_effective_dst: bool,
     ) -> None:
-        root = self._ledger.read(keylet.account(end_account))
-        if root is None:
+        account_flags = self._index.account_flags(end_account)
+        if account_flags is None:
             return  # the path ends on an account that does not exist
-        require_auth = bool(root.flags & lsfRequireAuth)
+        require_auth = bool(account_flags & lsfRequireAuth)
         is_end_currency = end_currency == self._dst_currency
         no_ripple_out = self._is_no_ripple_out(path)
         dest_only = bool(flags & _AC_LAST)
@@ -356,25 +356,29 @@ class Pathfinder:
     ) -> int:
         """How many ways onward `account` offers in `currency`: books out of the issue plus
         usable lines, a line to the destination counting 10,000 (rippled's getPathsOut,
-        memoised per issue for the search)."""
+        memoised per issue for the search; the index caches the part that does not depend on
+        the destination across searches)."""
         key = (currency, account)
         found = self._paths_out_counts.get(key)
         if found is not None:
             return found
         count = 0
-        root = self._ledger.read(keylet.account(account))
-        if root is not None and not root.flags & lsfGlobalFreeze:
-            require_auth = bool(root.flags & lsfRequireAuth)
-            count = self._books.book_count(Issue(currency, account))
-            lines = self._index.lines(account, direction)
-            self._budget.spend(len(lines))
-            for line in lines:
-                if line.currency != currency or line.has_no_credit(require_auth):
-                    continue
-                if is_dst_currency and line.peer == dst:
+        flags = self._index.account_flags(account)
+        if flags is not None and not flags & lsfGlobalFreeze:
+            self._budget.spend()
+            count = self._index.paths_out(currency, account, direction)
+            if is_dst_currency:
+                line = self._index.line(account, dst, currency)
+                if (
+                    line is not None
+                    and (direction is LineDirection.OUTGOING or not line.no_ripple)
+                    and not line.has_no_credit(bool(flags & lsfRequireAuth))
+                ):
+                    # A line straight to the destination is worth far more than any other way
+                    # on (and rippled counts it instead of as an ordinary line).
                     count += HIGH_PRIORITY
-                elif not line.no_ripple_peer and not line.freeze_peer:
-                    count += 1
+                    if not line.no_ripple_peer and not line.freeze_peer:
+                        count -= 1
         self._paths_out_counts[key] = count
         return count
 
