@@ -123,3 +123,13 @@ def run_briefly(seed: int) -> tuple[list[bytes], int]:
 def test_a_run_is_a_pure_function_of_its_seed() -> None:
     assert run_briefly(5) == run_briefly(5)
     assert run_briefly(5) != run_briefly(6)
+
+
+def test_report_command_prints_round_statistics(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from xpay.sim.__main__ import main
+
+    monkeypatch.setattr("sys.argv", ["xpay.sim", "--rounds", "20", "--seed", "3"])
+    main()
+    out = capsys.readouterr().out
+    assert "reached=True" in out and "forks 0" in out
+    assert "close interval (ms)" in out and "consensus time (ms)" in out

@@ -63,6 +63,7 @@ from xpay.consensus.ledger_timing import (
     get_next_ledger_time_resolution,
     round_close_time,
 )
+from xpay.consensus.ledger_trie import LedgerTrie, PreferredLedger
 from xpay.consensus.parms import AvalancheState, ConsensusParms
 from xpay.consensus.proposal import SEQ_JOIN, SEQ_LEAVE, Proposal
 from xpay.consensus.validations import (
@@ -89,6 +90,8 @@ __all__ = [
     "ConsensusResult",
     "ConsensusState",
     "DisputedTx",
+    "LedgerTrie",
+    "PreferredLedger",
     "Proposal",
     "TxSet",
     "ValStatus",

@@ -299,7 +299,7 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
         round_.position = round_.position.change_position(
             round_.position.position, self._as_close_time(round_.position.close_time), now
         )
-        self._accept(forced=True)
+        self._accept()
 
     # --- round management -----------------------------------------------------------------------
 
@@ -504,9 +504,10 @@ class Consensus(Generic[LedgerT, TxSetT, NodeIdT]):
             return
         if not self._have_close_time_consensus:
             return
-        self._accept(forced=False)
+        self._accept()
 
-    def _accept(self, *, forced: bool) -> None:
+    def _accept(self) -> None:
+        """Hand the round's result to the adaptor (the end of rippled's ``phaseEstablish``)."""
         round_ = self._round
         previous = self._previous_ledger
         assert round_ is not None and previous is not None

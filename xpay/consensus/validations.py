@@ -201,7 +201,10 @@ class Validations(Generic[LedgerT, NodeIdT]):
                 votes = self._by_ledger[validation.ledger_id] = {}
                 self._expiry.append((now, validation.ledger_id, None))
             votes[node] = validation
-            if len(votes) >= self.quorum:
+            # Only votes naming the same sequence count together: a Byzantine validator must
+            # not get a real ledger recorded as fully validated at a sequence it made up.
+            agreeing = sum(1 for vote in votes.values() if vote.seq == validation.seq)
+            if agreeing >= self.quorum:
                 self._mark_fully_validated(validation.seq, validation.ledger_id)
         current = self._current.get(node)
         if current is not None and validation.sign_time <= current.validation.sign_time:
@@ -245,13 +248,20 @@ class Validations(Generic[LedgerT, NodeIdT]):
     # --- full validation ----------------------------------------------------------------------
 
     def num_trusted_for_ledger(self, ledger_id: Hash256) -> int:
-        """How many trusted, non-conflicting full validations name this ledger."""
-        votes = self._by_ledger.get(ledger_id)
-        return len(votes) if votes is not None else 0
+        """How many trusted, non-conflicting full validations name this ledger (with the
+        sequence most of them give it)."""
+        return len(self.validators_for_ledger(ledger_id))
 
     def validators_for_ledger(self, ledger_id: Hash256) -> list[NodeIdT]:
-        """The trusted validators whose counted validations name this ledger."""
-        return list(self._by_ledger.get(ledger_id, {}))
+        """The trusted validators whose counted validations name this ledger, with the
+        sequence most of them give it."""
+        votes = self._by_ledger.get(ledger_id)
+        if not votes:
+            return []
+        by_seq: dict[int, list[NodeIdT]] = {}
+        for node, vote in votes.items():
+            by_seq.setdefault(vote.seq, []).append(node)
+        return max(by_seq.values(), key=len)
 
     def is_fully_validated(self, ledger_id: Hash256) -> bool:
         return ledger_id in self._fully_validated.values()
@@ -337,7 +347,7 @@ class Validations(Generic[LedgerT, NodeIdT]):
         fresh_after = now - self._parms.validation_freshness_ms
         laggards = 0
         offline = 0
-        for node in self._unl:
+        for node in self._unl:  # set order is irrelevant: only counts come out
             current = self._current.get(node)
             if current is None or current.seen <= fresh_after:
                 offline += 1

@@ -250,3 +250,17 @@ def test_support_for_an_unfetchable_ledger_is_pending_then_the_old_support_lapse
     # Once the ledger turns up after all, the validator's support moves to it.
     h["abz"]
     assert vals.get_preferred(NOW + 12 + PARMS.validation_freshness_ms, h["a"]) == (3, ledger_id("abz"))
+
+
+def test_votes_giving_a_ledger_another_sequence_do_not_count_towards_its_quorum() -> None:
+    h = History()
+    vals = validations(h)
+    lie = Validation(ledger_id("ab"), 7, NOW, "v0")  # a real ledger at a made-up sequence
+    assert vals.add(NOW, lie) is ValStatus.CURRENT
+    for node in UNL[1:4]:
+        vals.add(NOW, val(node, "ab"))
+    assert vals.fully_validated(7) is None
+    assert vals.latest_fully_validated() is None  # 3 honest votes: below quorum
+    assert vals.num_trusted_for_ledger(ledger_id("ab")) == 3
+    vals.add(NOW, val("v4", "ab"))
+    assert vals.latest_fully_validated() == (2, ledger_id("ab"))
