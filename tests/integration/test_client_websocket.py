@@ -22,6 +22,7 @@ from xpay.client import (
     AccountSetAsfFlag,
     Backoff,
     Book,
+    BookOffer,
     ClientError,
     ConnectionLost,
     OfferCreate,
@@ -114,6 +115,10 @@ async def test_a_book_subscription_sees_offers_in_its_book_only(ws: WebSocketCli
     assert event.hash == placed.hash != elsewhere.hash
     assert reverse.hash == placed.hash, "`both` follows the reverse book too"
     assert event.transaction_type == "OfferCreate"
+    snapshot = Book(issue("USD", gateway.address), XRP, snapshot=True)
+    async with ws.book_changes(snapshot) as with_offers:
+        offers = [BookOffer.from_json(offer) for offer in with_offers.initial["offers"]]
+    assert [(offer.account, offer.sequence) for offer in offers] == [(maker.address, placed.tx_json["Sequence"])]
 
 
 async def test_submit_and_wait_follows_the_ledger_stream(ws: WebSocketClient) -> None:

@@ -37,6 +37,9 @@ MAX_TX_RANGE: Final = 1000
 """rippled's `tx` accepts at most this many ledgers between min_ledger and max_ledger."""
 INCONCLUSIVE_RETRY: Final = 0.1
 """Seconds before asking again when the node has not yet stored the ledgers it validated."""
+INCONCLUSIVE_POLLS: Final = 50
+"""After this many quick retries, ask again only when another ledger is validated (a node
+missing part of the history may never be able to answer; the caller's timeout bounds that)."""
 
 
 class ValidatedLedgers(Protocol):
@@ -116,6 +119,7 @@ async def submit_and_wait(
         first = max(1, min(seen + 1, last), last - MAX_TX_RANGE + 1)
         preliminary: SubmitResult | None = None
         submitted = attempted = False
+        inconclusive = 0
         while True:
             # Submit once even when it is already too late, so the error can say what the node
             # answered (tefMAX_LEDGER); resubmit after a lost connection only while it can help.
@@ -148,8 +152,10 @@ async def submit_and_wait(
                         validated_ledger_index=seen,
                         preliminary_result=preliminary.engine_result if preliminary else None,
                     )
-                await asyncio.sleep(INCONCLUSIVE_RETRY)
-                continue
+                inconclusive += 1
+                if inconclusive <= INCONCLUSIVE_POLLS:
+                    await asyncio.sleep(INCONCLUSIVE_RETRY)
+                    continue
             try:
                 seen = await ledgers.wait_beyond(seen)
             except ConnectionLost:

@@ -48,6 +48,9 @@ class Book:
     taker_pays: Issue
     both: bool = False
     """Follow the reverse book too."""
+    snapshot: bool = False
+    """Have the subscribe answer list the book's offers now (`Subscription.initial["offers"]`;
+    with `both`, `asks` and `bids`)."""
     taker: str | None = None
 
     def __post_init__(self) -> None:
@@ -64,6 +67,8 @@ class Book:
         }
         if self.both:
             out["both"] = True
+        if self.snapshot:
+            out["snapshot"] = True
         if self.taker is not None:
             out["taker"] = self.taker
         return out

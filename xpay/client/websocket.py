@@ -66,6 +66,9 @@ _log = logging.getLogger(__name__)
 DEFAULT_REQUEST_TIMEOUT: Final = 30.0
 DEFAULT_MAX_IN_FLIGHT: Final = 256
 """Requests one client may have waiting for an answer at once (more wait their turn)."""
+DEFAULT_HEARTBEAT: Final = 20.0
+"""Seconds between WebSocket pings; a pong missing for half that long drops the connection, so a
+dead link is noticed (and reconnected) without waiting for a request to time out."""
 MAX_MESSAGE_BYTES: Final = 64 << 20
 """Largest message accepted from the node (a `ledger` with every transaction expanded is big)."""
 
@@ -103,6 +106,7 @@ class WebSocketClient(APIMethods):
         backoff: Backoff | None = None,
         subscription_queue: int = DEFAULT_QUEUE,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        heartbeat: float | None = DEFAULT_HEARTBEAT,
         admin_token: str | None = None,
         autofill_policy: AutofillPolicy | None = None,
         poll_interval: float = DEFAULT_POLL_INTERVAL,
@@ -112,6 +116,7 @@ class WebSocketClient(APIMethods):
         self.request_timeout = request_timeout
         self.backoff = backoff or Backoff()
         self.subscription_queue = subscription_queue
+        self.heartbeat = heartbeat
         self.reconnections = 0
         """Times the connection was lost and re-established."""
         self._headers = {} if admin_token is None else {"Authorization": f"Bearer {admin_token}"}
@@ -177,7 +182,7 @@ class WebSocketClient(APIMethods):
                 headers=self._headers,
                 max_msg_size=MAX_MESSAGE_BYTES,
                 timeout=aiohttp.ClientWSTimeout(ws_close=self.request_timeout),
-                heartbeat=None,
+                heartbeat=self.heartbeat,
             )
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             raise ConnectionLost(f"{self.url} unreachable: {error or type(error).__name__}") from error
