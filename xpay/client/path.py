@@ -78,7 +78,7 @@ class PathStep:
 Path: TypeAlias = tuple[PathStep, ...]
 
 
-def paths_to_json(paths: Sequence[Path]) -> list[list[dict[str, str]]]:
+def paths_to_json(paths: Sequence[Sequence[PathStep]]) -> list[list[dict[str, str]]]:
     return [[step.to_json() for step in path] for path in paths]
 
 
@@ -89,7 +89,7 @@ def paths_from_json(value: Any) -> tuple[Path, ...]:
     return tuple(tuple(PathStep.from_json(step) for step in path) for path in value)
 
 
-def check_paths(paths: Sequence[Path]) -> None:
+def check_paths(paths: Sequence[Sequence[PathStep]]) -> None:
     """A path set rippled accepts: at most MAX_PATHS non-empty paths of at most MAX_PATH_LENGTH
     steps."""
     if len(paths) > MAX_PATHS:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from xpay.amounts import STAmount
 from xpay.client.amount import amount_to_json
 from xpay.client.errors import MalformedTransaction
-from xpay.client.path import Path, check_paths, paths_to_json
+from xpay.client.path import PathStep, check_paths, paths_to_json
 from xpay.client.transactions.transaction import (
     Transaction,
     check_address,
@@ -51,7 +51,8 @@ class Payment(Transaction):
     amount: STAmount
     send_max: STAmount | None = None
     deliver_min: STAmount | None = None
-    paths: Sequence[Path] = ()
+    paths: Sequence[Sequence[PathStep]] = ()
+    """Lists of steps; kept as a tuple of tuples."""
     destination_tag: int | None = None
     invoice_id: str | None = None
     """64 hex digits identifying what the payment is for."""
