@@ -162,13 +162,13 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * 4096
 
 
-def growth(accounts: int, lines: int) -> tuple[float, float, float, float]:
-    """(bytes per account, seconds to hash the million-account state, bytes per trust line,
-    seconds per 1,000 lines) for a ledger grown to `accounts` accounts then `lines` lines."""
-    chain = Chain()
+def grow(parent: Ledger, accounts: int) -> tuple[Ledger, list[AccountID], float, float]:
+    """`parent` with `accounts` more accounts (written straight into the state map, in batches
+    of 100,000, then hashed from scratch): (ledger, their IDs, bytes per account (RSS), seconds
+    to hash the grown state)."""
     gc.collect()
     base = rss_bytes()
-    state = chain.ledger.state
+    state = parent.state
     batch = 100_000
     ids: list[AccountID] = []
     for start in range(0, accounts, batch):
@@ -180,19 +180,21 @@ def growth(accounts: int, lines: int) -> tuple[float, float, float, float]:
             items.append((root.key, root))
         state = state.apply(items)
     hash_start = time.process_time()
-    state.root_hash()
+    account_hash = state.root_hash()
     hash_seconds = time.process_time() - hash_start
+    header = parent.header._replace(
+        account_hash=account_hash, total_coins=parent.header.total_coins + accounts * 50_000_000
+    )
+    ledger = Ledger(header, state, parent.txs)
     gc.collect()
-    per_account = (rss_bytes() - base) / accounts
+    return ledger, ids, (rss_bytes() - base) / max(accounts, 1), hash_seconds
 
-    # Trust lines from `lines` of those accounts to a gateway, through trust_create (the line,
-    # both owner-directory entries, the holder's owner count), closed as a ledger.
-    from xpay.ledger.ledger import LedgerHeader
 
+def add_trust_lines(ledger: Ledger, ids: Sequence[AccountID], lines: int) -> tuple[Ledger, int, float]:
+    """Trust lines from `lines` of `ids` to the first one (the line, both owner-directory
+    entries, the holder's owner count, through trust_create), closed as a ledger:
+    (the new ledger, RSS before, milliseconds per line created and closed)."""
     gw = ids[0]
-    header = chain.ledger.header._replace(account_hash=state.root_hash())
-    ledger = Ledger(LedgerHeader(*header), state, chain.ledger.txs)
-    del state, chain
     gc.collect()
     before = rss_bytes()
     start = time.process_time()
@@ -202,20 +204,16 @@ def growth(accounts: int, lines: int) -> tuple[float, float, float, float]:
         sandbox = Sandbox(view)
         root = sandbox.read(keylet.account(holder))
         assert root is not None
-        high = holder > gw
         trust_create(
-            sandbox, src_high=high, src=holder, dst=gw, key=keylet.line(holder, gw, USD).key, reserve_account=root,
-            auth=False, no_ripple=False, freeze=False, balance=STAmount.zero(Issue(USD, ACCOUNT_ONE)),
-            limit=limit.with_issue(Issue(USD, holder)),
+            sandbox, src_high=holder > gw, src=holder, dst=gw, key=keylet.line(holder, gw, USD).key,
+            reserve_account=root, auth=False, no_ripple=False, freeze=False,
+            balance=STAmount.zero(Issue(USD, ACCOUNT_ONE)), limit=limit.with_issue(Issue(USD, holder)),
         )
         sandbox.apply()
     closed = close_ledger(ledger, view, ledger.close_time + 10)
     seconds = time.process_time() - start
-    del view, ledger
-    gc.collect()
-    per_line = (rss_bytes() - before) / max(lines, 1)
-    assert len(closed.state) > accounts
-    return per_account, hash_seconds, per_line, seconds / max(lines, 1) * 1000
+    assert len(closed.state) > len(ids)
+    return closed, before, seconds / max(lines, 1) * 1000
 
 
 def profile(fn: Callable[[], object]) -> None:
@@ -275,10 +273,20 @@ def main() -> None:
     print(f"    ledger {built.seq}: {len(built.txs):,} transactions, {len(built.state):,} entries, hash {built.hash.hex().upper()[:16]}…")
 
     if args.million:
-        per_account, hash_seconds, per_line, ms_per_k = growth(args.million, args.lines)
-        print(f"  growth to {args.million:,} accounts: {per_account:,.0f} bytes/account (RSS), state hash from scratch {hash_seconds:.1f} s")
-        print(f"  {args.lines:,} trust lines on top: {per_line:,.0f} bytes/line (RSS, with directories), {ms_per_k:.1f} ms per 1,000 lines created and closed")
-
+        big, ids, per_account, hash_seconds = grow(xrp_ledger, args.million)
+        print(f"  growth by {args.million:,} accounts: {per_account:,.0f} bytes/account (RSS), state hash from scratch {hash_seconds:.1f} s")
+        build_and_close, close_only, built = close_times(big, xrp[: args.ledger_txs], r)
+        print(f"  the same {args.ledger_txs:,} payments on the {len(big.state):,}-entry ledger: build + close {build_and_close:.3f} s;"
+              f" close alone {close_only:.3f} s")
+        del built
+        with_lines, before, ms_per_line = add_trust_lines(big, ids, args.lines)
+        # Keep only the newest ledger, as a node that has moved on does: the replaced versions
+        # of the holders' account roots are freed, what remains is what the lines cost.
+        del big, xrp_ledger, chain
+        gc.collect()
+        per_line = (rss_bytes() - before) / max(args.lines, 1)
+        print(f"  {args.lines:,} trust lines on top: {per_line:,.0f} bytes/line (RSS, line and directory entries),"
+              f" {ms_per_line:.3f} ms per line created and closed ({len(with_lines.state):,} entries)")
 
 if __name__ == "__main__":
     main()
