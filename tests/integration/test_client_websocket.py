@@ -203,3 +203,20 @@ async def test_rpc_errors_over_websocket_carry_rippleds_names(ws: WebSocketClien
     with pytest.raises(RPCError) as missing:
         await ws.tx("00" * 32)
     assert missing.value.name == "txnNotFound"
+
+
+async def test_closing_the_client_ends_its_subscriptions_and_it_can_be_opened_again(node: NodeProcess) -> None:
+    ws = WebSocketClient(node.ws_url)
+    async with ws:
+        subscription = ws.ledger_closes()
+        await subscription.__aenter__()
+        await anext(subscription)
+    with pytest.raises(StopAsyncIteration):
+        await anext(subscription)
+    await subscription.__aexit__(None, None, None)
+    with pytest.raises(ClientError):
+        await ws.fee()
+    async with ws:
+        assert (await ws.fee()).base_fee == 10
+        async with ws.ledger_closes() as ledgers:
+            assert (await anext(ledgers)).ledger_index > 0

@@ -137,6 +137,7 @@ class WebSocketClient(APIMethods):
     async def __aenter__(self) -> Self:
         if self._session is not None:
             raise ClientError("this WebSocketClient is already open")
+        self._closing = False
         self._session = aiohttp.ClientSession()
         try:
             self._ws = await self._connect()
@@ -164,15 +165,18 @@ class WebSocketClient(APIMethods):
                 await self._group.__aexit__(None, None, None)
         finally:
             self._fail_pending(ConnectionLost("the client was closed"))
-            for subscription in list(self._subscriptions):
+            self._connected.set()  # wake requests waiting for a connection: they find it closed
+            for subscription in self._subscriptions:
                 subscription.close()
+            self._subscriptions.clear()
+            self._server_keys.clear()
             if self._session is not None:
                 await self._session.close()
             self._group = self._reader = self._ws = self._session = None
 
     @property
     def connected(self) -> bool:
-        return self._connected.is_set()
+        return self._connected.is_set() and not self._closing
 
     async def _connect(self) -> aiohttp.ClientWebSocketResponse:
         assert self._session is not None
@@ -271,7 +275,8 @@ class WebSocketClient(APIMethods):
             async with asyncio.timeout(self.request_timeout), self._in_flight:
                 await self._connected.wait()
                 ws = self._ws
-                assert ws is not None
+                if self._closing or ws is None:
+                    raise ClientError("the client was closed")
                 future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
                 self._pending[request_id] = future
                 try:
