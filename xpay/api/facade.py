@@ -43,6 +43,12 @@ class NodeStatus:
     uptime: int
     """Seconds since the node started."""
     queued_commands: int
+    last_close_proposers: int = 0
+    """Validators whose positions the last consensus round counted (rippled's last_close)."""
+    last_close_converge_time_ms: int = 0
+    """How long the last round took to reach consensus."""
+    validation_quorum: int = 0
+    """Validations a ledger needs to be fully validated (0: standalone, nobody to agree with)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +114,30 @@ class TransactionEvent:
     """(TakerPays issue, TakerGets issue) of every book whose offers it touched."""
 
 
-NodeEvent: TypeAlias = LedgerClosedEvent | TransactionEvent
+@dataclass(frozen=True, slots=True)
+class ValidationEvent:
+    """A trusted validator's validation arrived, or we signed one (the `validations` stream)."""
+
+    ledger_hash: Hash256
+    ledger_seq: int
+    close_time: int
+    signing_time: int
+    """Seconds since the XRPL epoch."""
+    full: bool
+    validation_public_key: str
+    """The validator's node public key (`n…`)."""
+    network_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConsensusPhaseEvent:
+    """The consensus round moved to a new phase (the `consensus` stream): "open",
+    "establish" or "accepted"."""
+
+    phase: str
+
+
+NodeEvent: TypeAlias = LedgerClosedEvent | TransactionEvent | ValidationEvent | ConsensusPhaseEvent
 EventListener: TypeAlias = Callable[[NodeEvent], None]
 """Called on the event loop for every event; must not block (queue and return)."""
 

@@ -1,4 +1,4 @@
-"""WebSocket subscriptions: the `ledger`, `transactions` and `validations` streams, per-account
+"""WebSocket subscriptions: the `ledger`, `transactions`, `validations` and `consensus` streams, per-account
 and per-order-book streams (rippled's NetworkOPs pubLedger / pubValidatedTransaction and InfoSub).
 
 The node calls `on_event` on the event loop for every validated ledger and each of its
@@ -18,7 +18,14 @@ from typing import Any, Final
 import orjson
 
 from xpay.amounts import Issue
-from xpay.api.facade import LedgerClosedEvent, NodeEvent, NodeInfo, TransactionEvent
+from xpay.api.facade import (
+    ConsensusPhaseEvent,
+    LedgerClosedEvent,
+    NodeEvent,
+    NodeInfo,
+    TransactionEvent,
+    ValidationEvent,
+)
 from xpay.api.json_forms import close_time_iso, hex_upper, tx_and_meta_json
 from xpay.ledger.ledger import Ledger
 from xpay.protocol.ids import AccountID
@@ -26,8 +33,10 @@ from xpay.protocol.ter import engine_result_message, ter_from_code
 
 _log = logging.getLogger(__name__)
 
-STREAMS: Final = frozenset({"ledger", "transactions", "validations"})
-"""Streams xpay publishes (validations stays silent on a standalone node)."""
+STREAMS: Final = frozenset({"ledger", "transactions", "validations", "consensus"})
+"""Streams xpay publishes (validations and consensus stay silent on a standalone node)."""
+VALIDATION_FULL_FLAG: Final = 0x00000001
+"""rippled's vfFullValidation, in the validations stream's `flags`."""
 DEFAULT_SEND_QUEUE: Final = 1024
 CLOSE: Final = None
 """Sentinel in a send queue: close the connection."""
@@ -117,6 +126,22 @@ def transaction_message(event: TransactionEvent, api_version: int) -> dict[str, 
     return out
 
 
+def validation_message(event: ValidationEvent) -> dict[str, Any]:
+    """A validation on the validations stream (rippled's pubValidation, without the fields
+    xpay's compact validations do not carry: signature, cookie, load fee, amendments)."""
+    return {
+        "type": "validationReceived",
+        "close_time": event.close_time,
+        "flags": VALIDATION_FULL_FLAG if event.full else 0,
+        "full": event.full,
+        "ledger_hash": hex_upper(event.ledger_hash),
+        "ledger_index": str(event.ledger_seq),
+        "network_id": event.network_id,
+        "signing_time": event.signing_time,
+        "validation_public_key": event.validation_public_key,
+    }
+
+
 def _forget(table: dict[Any, set[Subscriber]], key: Any, subscriber: Subscriber) -> None:
     listeners = table.get(key)
     if listeners is not None:
@@ -198,6 +223,12 @@ class Subscriptions:
             for subscriber in list(listeners):
                 self._push(subscriber, message)
             return
+        if isinstance(event, ValidationEvent):
+            self._broadcast("validations", lambda: validation_message(event))
+            return
+        if isinstance(event, ConsensusPhaseEvent):
+            self._broadcast("consensus", lambda: {"type": "consensusPhase", "consensus": event.phase})
+            return
         targets = set(self._streams["transactions"])
         for account in event.accounts:
             targets |= self._accounts.get(account, set())
@@ -212,6 +243,15 @@ class Subscriptions:
             if text is None:
                 text = rendered[version] = dumps(transaction_message(event, version))
             self._push(subscriber, text)
+
+    def _broadcast(self, stream: str, render: Callable[[], dict[str, Any]]) -> None:
+        """One message, rendered once, to every subscriber of a stream."""
+        listeners = self._streams[stream]
+        if not listeners:
+            return
+        message = dumps(render())
+        for subscriber in list(listeners):
+            self._push(subscriber, message)
 
     def _push(self, subscriber: Subscriber, message: str) -> None:
         subscriber.push(message)

@@ -83,7 +83,8 @@ class _Command:
 @dataclass(slots=True)
 class _Submit:
     tx: Transaction
-    done: asyncio.Future[SubmitOutcome]
+    done: asyncio.Future[SubmitOutcome] | None
+    """None for a transaction relayed by a peer: nobody waits for its outcome."""
 
 
 @dataclass(slots=True)
@@ -229,6 +230,26 @@ class LedgerMaster:
             raise NodeBusy from None
         return await done
 
+    def submit_relayed(self, blob: bytes) -> bool:
+        """A transaction a peer relayed: checked as a local submission is (the signature cache
+        answers for one seen before), then queued to the open ledger without waiting for its
+        result. False when it fails the checks or the queue is full (it is dropped; the peer's
+        proposed set still carries it)."""
+        try:
+            tx = self._check(blob)
+        except TransactionRejected:
+            return False
+        try:
+            self._commands.put_nowait(_Submit(tx, None))
+        except asyncio.QueueFull:
+            return False
+        return True
+
+    def publish(self, event: NodeEvent) -> None:
+        """Hand an event that did not come from the ledger master (a validation received, a
+        consensus phase change) to the same listeners, in order with the ledger's own."""
+        self._emit(event)
+
     async def _call(self, run: Callable[[], Awaitable[Any]]) -> Any:
         done: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         try:
@@ -270,12 +291,23 @@ class LedgerMaster:
         validated: asyncio.Future[Ledger] = await self._call(run)
         await validated
 
-    async def switch_to(self, ledger: Ledger) -> None:
-        """Consensus: adopt `ledger` (acquired from peers) as the last closed ledger."""
+    async def switch_to(
+        self, ledger: Ledger, parent: Ledger | None = None, reapply: Iterable[Transaction] = ()
+    ) -> None:
+        """Consensus: adopt `ledger` (acquired from peers) as the last closed ledger. `parent`,
+        when the store holds it, lets the store keep a diff instead of a full snapshot;
+        `reapply` are transactions of the ledgers abandoned by the switch, offered to the new
+        open ledger again (rippled's LedgerMaster::switchLCL keeps them as local txs)."""
+        retry = list(reapply)
 
         async def run() -> None:
-            self._adopt(ledger, ())
-            written = await self._writer.write(ledger, None, validated=False)
+            self._adopt(ledger, retry)
+            if ledger.hash == self._validated.hash:
+                # Back onto our validated ledger: it is stored as validated already, and
+                # rewriting it would clear that mark (what was built above it is dropped from
+                # the store when the next ledger is written, or at restart).
+                return
+            written = await self._writer.write(ledger, parent, validated=False)
             await self._durable.put(_Durable(ledger, written, asyncio.get_running_loop().create_future(), False))
 
         await self._call(run)
@@ -310,7 +342,7 @@ class LedgerMaster:
     def _apply_submit(self, command: _Submit) -> None:
         tx = command.tx
         outcome = self.open.apply(tx)
-        if command.done.cancelled():
+        if command.done is None or command.done.cancelled():
             return
         root = self.open.view.read(keylet.account(tx.account))
         next_sequence = root.sequence if root is not None else None

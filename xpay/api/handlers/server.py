@@ -49,7 +49,11 @@ def _common(ctx: RpcContext) -> dict[str, Any]:
         "complete_ledgers": complete_ledgers_text(ctx),
         "io_latency_ms": 1,
         "jq_trans_overflow": "0",
-        "last_close": {"converge_time_s": 0 if info.standalone else 2, "proposers": 0},
+        "last_close": {
+            # Display only (rippled prints seconds as a JSON number).
+            "converge_time_s": status.last_close_converge_time_ms / 1000,
+            "proposers": status.last_close_proposers,
+        },
         "network_id": info.network_id,
         "peer_disconnects": "0",
         "peer_disconnects_resources": "0",
@@ -59,7 +63,7 @@ def _common(ctx: RpcContext) -> dict[str, Any]:
         "server_state_duration_us": str(status.uptime * 1_000_000),
         "time": time.strftime("%Y-%b-%d %H:%M:%S.000000 UTC", time.gmtime()),
         "uptime": status.uptime,
-        "validation_quorum": 0 if info.standalone else 1,
+        "validation_quorum": status.validation_quorum,
     }
     if info.standalone:
         out["standalone"] = True
