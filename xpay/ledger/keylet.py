@@ -62,7 +62,7 @@ def _half(data: bytes) -> bytes:
 # The keylets every transaction asks for again and again (its accounts, their lines, their
 # directories) are memoised: a cache hit costs a tenth of a SHA-512. Bounded, and the values
 # are immutable, so sharing them is safe.
-_CACHE_SIZE = 1 << 16
+_CACHE_SIZE = 1 << 15
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
