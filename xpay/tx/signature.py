@@ -22,7 +22,7 @@ from typing import Any, Final
 
 from xpay.crypto import verify
 from xpay.protocol.ids import Hash256
-from xpay.tx.memos import local_check_failure
+from xpay.tx.local_checks import local_check_failure
 from xpay.tx.transaction import Transaction
 
 INVALID_SIGNATURE: Final = "Invalid signature."

@@ -31,7 +31,7 @@ from xpay.protocol.ids import AccountID
 from xpay.protocol.ter import TER, NotTEC, Tec, Tef, Tel, Tem, Ter, Tes
 from xpay.protocol.transaction_types import TransactionType
 from xpay.tx.context import ApplyContext, ApplyFlags, Outcome, PreclaimContext, PreflightContext
-from xpay.tx.memos import local_check_failure
+from xpay.tx.local_checks import local_check_failure
 from xpay.tx.signature import Validity, check_validity
 from xpay.tx.transaction import Transaction
 
