@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from xpay.amounts import BAD_CURRENCY, Issue, Quality, STAmount, XRPAmount
+from xpay.amounts import BAD_CURRENCY, Quality, STAmount, XRPAmount
+from xpay.amounts.issue import issue_from_key
 from xpay.flow import flow
 from xpay.ledger import keylet
 from xpay.ledger.entries import AccountRoot
@@ -52,7 +53,7 @@ def max_source_amount(account: AccountID, amount: STAmount, send_max: STAmount |
         return send_max
     if amount.native:
         return amount
-    return amount.with_issue(Issue(amount.issue.currency, account))
+    return amount.with_issue(issue_from_key(amount.issue.currency + account))  # shared Issue
 
 
 def preflight(ctx: PreflightContext) -> NotTEC:
