@@ -26,11 +26,12 @@ The index is not thread-safe and needs none: the node updates it between queries
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pathfinding.order_book_db import OrderBookDB, book_of
 from pathfinding.state_diff import state_changes
-from pathfinding.trust_line import LineDirection, PathLine, line_views
+from pathfinding.trust_line import LineDirection, PathLine, line_view
 from xpay.amounts import BAD_CURRENCY
 from xpay.ledger.entries import AccountRoot, DirectoryNode, Entry, RippleState
 from xpay.ledger.ledger import Ledger
@@ -54,19 +55,23 @@ class IndexUpdate:
 class PathIndex:
     """Trust lines by account and books by issue for one closed ledger, updated incrementally."""
 
-    __slots__ = ("_books", "_flags", "_incoming", "_ledger", "_lines", "_outgoing", "_paths_out")
+    __slots__ = ("_books", "_entries", "_flags", "_incoming", "_ledger", "_outgoing", "_paths_out", "_views")
 
     def __init__(self, ledger: Ledger) -> None:
         """Index `ledger` from scratch (one pass over its state: startup, or a ledger far from
         anything indexed)."""
         self._ledger = ledger
-        # account -> (peer, currency) -> the account's side of that line.
-        self._lines: dict[AccountID, dict[tuple[AccountID, Currency], PathLine]] = {}
+        # account -> (peer, currency) -> the line. Each line is filed under both its accounts.
+        self._entries: dict[AccountID, dict[tuple[AccountID, Currency], RippleState]] = {}
         self._books = OrderBookDB()
-        # Per-account line tuples in key order, built on first use after a change.
+        self._flags: dict[AccountID, int] = {}
+        # Derived on first use after a change (most lines a ledger touches are not searched
+        # through before they change again): each account's side of each of its lines (dropped
+        # line by line), and per account its lines in key order, those without NoRipple on its
+        # side, and its paths-out counts (dropped whenever one of its lines changes).
+        self._views: dict[AccountID, dict[tuple[AccountID, Currency], PathLine]] = {}
         self._outgoing: dict[AccountID, tuple[PathLine, ...]] = {}
         self._incoming: dict[AccountID, tuple[PathLine, ...]] = {}
-        self._flags: dict[AccountID, int] = {}
         self._paths_out: dict[AccountID, dict[tuple[Currency, LineDirection], int]] = {}
         for _key, entry in ledger.state.items():
             self._file(entry, +1)
@@ -82,17 +87,43 @@ class PathIndex:
 
     # Keeping up with the ledger ------------------------------------------------------------
 
-    def update(self, ledger: Ledger) -> IndexUpdate:
+    def update(self, ledger: Ledger, changed_keys: Iterable[bytes] | None = None) -> IndexUpdate:
         """Move the index to `ledger` (normally the next closed ledger), touching only what
-        changed between the two states."""
+        changed between the two states.
+
+        Without `changed_keys` the change is found by walking the two state maps where they
+        differ. A node that already knows which keys the ledger changed (the store's state diff,
+        or the keys its transactions' metadata name, plus the skip list) may pass them: each is
+        then read from both states directly, which is cheaper still. Keys that did not change
+        are harmless; a changed key left out is missed, so pass them all or none.
+        """
         entries = lines = books = 0
         if ledger is not self._ledger:
-            for _key, before, after in state_changes(self._ledger.state, ledger.state):
+            if changed_keys is None:
+                changes = state_changes(self._ledger.state, ledger.state)
+            else:
+                changes = _read_changes(self._ledger, ledger, changed_keys)
+            for _key, before, after in changes:
                 entries += 1
-                if type(before) is RippleState or type(after) is RippleState:
+                kind = type(after if after is not None else before)
+                if kind is RippleState:
                     lines += 1
-                elif _is_book_root(before) or _is_book_root(after):
+                    if before is not None and after is not None:
+                        # Changed in place (a balance, a limit, a flag): same two accounts.
+                        self._replace_line(after)  # type: ignore[arg-type]
+                        continue
+                elif kind is AccountRoot:
+                    if before is not None and after is not None and before.flags == after.flags:
+                        continue  # a balance or sequence change: nothing the search reads
+                elif kind is DirectoryNode:
+                    was_book = _is_book_root(before)
+                    if was_book == _is_book_root(after):
+                        # An owner directory, a later page of a book directory, or a book
+                        # directory that only gained or lost offers: no book came or went.
+                        continue
                     books += 1
+                else:
+                    continue  # offers and the rest: the engine reads them from the ledger
                 if before is not None:
                     self._file(before, -1)
                 if after is not None:
@@ -103,8 +134,11 @@ class PathIndex:
     def _file(self, entry: Entry, delta: int) -> None:
         """Add (+1) or remove (-1) what an entry contributes to the index."""
         if type(entry) is RippleState:
-            for view in line_views(entry):
-                self._file_line(view, delta)
+            low = entry.low_limit.issue.account
+            high = entry.high_limit.issue.account
+            currency = entry.balance.issue.currency
+            self._file_line(low, high, currency, entry, delta)
+            self._file_line(high, low, currency, entry, delta)
         elif type(entry) is AccountRoot:
             if delta > 0:
                 self._flags[entry.account] = entry.flags
@@ -117,20 +151,50 @@ class PathIndex:
                 self._books.add(book[0], book[1], delta)
                 self._paths_out.pop(book[0].account, None)
 
-    def _file_line(self, view: PathLine, delta: int) -> None:
-        account = view.account
-        mine = self._lines.get(account)
+    def _replace_line(self, line: RippleState) -> None:
+        low = line.low_limit.issue.account
+        high = line.high_limit.issue.account
+        currency = line.balance.issue.currency
+        for account, key in ((low, (high, currency)), (high, (low, currency))):
+            self._entries[account][key] = line
+            views = self._views.get(account)
+            if views is not None:
+                views.pop(key, None)
+            self._outgoing.pop(account, None)
+            self._incoming.pop(account, None)
+            self._paths_out.pop(account, None)
+
+    def _file_line(self, account: AccountID, peer: AccountID, currency: Currency, line: RippleState, delta: int) -> None:
+        mine = self._entries.get(account)
         if delta > 0:
             if mine is None:
-                mine = self._lines[account] = {}
-            mine[view.peer, view.currency] = view
+                mine = self._entries[account] = {}
+            mine[peer, currency] = line
         elif mine is not None:
-            mine.pop((view.peer, view.currency), None)
+            mine.pop((peer, currency), None)
             if not mine:
-                del self._lines[account]
+                del self._entries[account]
+        views = self._views.get(account)
+        if views is not None:
+            views.pop((peer, currency), None)
         self._outgoing.pop(account, None)
         self._incoming.pop(account, None)
         self._paths_out.pop(account, None)
+
+    def _account_views(self, account: AccountID) -> dict[tuple[AccountID, Currency], PathLine]:
+        """The account's side of each of its lines, computing those not yet (or no longer)
+        cached."""
+        entries = self._entries.get(account)
+        views = self._views.get(account)
+        if views is None:
+            views = self._views[account] = {}
+        if entries is None:
+            views.clear()
+        elif len(views) != len(entries):
+            for key, line in entries.items():
+                if key not in views:
+                    views[key] = line_view(line, account)
+        return views
 
     # Questions the search asks --------------------------------------------------------------
 
@@ -139,8 +203,7 @@ class PathIndex:
         if direction is LineDirection.OUTGOING:
             found = self._outgoing.get(account)
             if found is None:
-                mine = self._lines.get(account)
-                found = tuple(sorted(mine.values(), key=_line_key)) if mine else ()
+                found = tuple(sorted(self._account_views(account).values(), key=_line_key))
                 self._outgoing[account] = found
             return found
         found = self._incoming.get(account)
@@ -153,10 +216,9 @@ class PathIndex:
 
     def line(self, account: AccountID, peer: AccountID, currency: Currency) -> PathLine | None:
         """`account`'s side of its line to `peer` in `currency`, if there is one."""
-        mine = self._lines.get(account)
-        if mine is None:
+        if account not in self._entries:
             return None
-        return mine.get((peer, currency))
+        return self._account_views(account).get((peer, currency))
 
     def account_flags(self, account: AccountID) -> int | None:
         """The account's flags; None when there is no such account."""
@@ -208,13 +270,25 @@ class PathIndex:
             found.add(XRP_CURRENCY)
         return sorted(found)
 
-    def snapshot(self) -> tuple[dict[AccountID, dict[tuple[AccountID, Currency], PathLine]], object, dict[AccountID, int]]:
+    def snapshot(self) -> tuple[dict[AccountID, dict[tuple[AccountID, Currency], RippleState]], object, dict[AccountID, int]]:
         """Everything the index holds, for comparing an updated index with a rebuilt one."""
-        return {a: dict(lines) for a, lines in self._lines.items()}, self._books.snapshot(), dict(self._flags)
+        return {a: dict(lines) for a, lines in self._entries.items()}, self._books.snapshot(), dict(self._flags)
 
     def line_count(self) -> int:
         """Trust lines indexed (each line once)."""
-        return sum(len(lines) for lines in self._lines.values()) // 2
+        return sum(len(lines) for lines in self._entries.values()) // 2
+
+
+def _read_changes(
+    before: Ledger, after: Ledger, keys: Iterable[bytes]
+) -> Iterator[tuple[bytes, Entry | None, Entry | None]]:
+    old_state = before.state
+    new_state = after.state
+    for key in keys:
+        old = old_state.get(key)
+        new = new_state.get(key)
+        if old is not new and old != new:
+            yield key, old, new
 
 
 def _line_key(line: PathLine) -> Hash256:
@@ -222,4 +296,5 @@ def _line_key(line: PathLine) -> Hash256:
 
 
 def _is_book_root(entry: Entry | None) -> bool:
-    return type(entry) is DirectoryNode and book_of(entry) is not None
+    """A book's quality directory, first page (cheap: no issues built)."""
+    return type(entry) is DirectoryNode and entry.key == entry.root_index and entry.exchange_rate is not None

@@ -77,6 +77,19 @@ class PathLine(NamedTuple):
         return require_auth and not self.auth and self.balance.signum() <= 0
 
 
+def line_view(line: RippleState, account: AccountID) -> PathLine:
+    """`account`'s side of a trust line (it must be one of the line's two accounts)."""
+    low = line.low_account
+    balance = line.balance.iou()
+    if account == low:
+        return _view(
+            line.key, low, line.high_account, line.currency, balance, line.low_limit.iou(), line.high_limit.iou(), line.flags, True
+        )
+    return _view(
+        line.key, account, low, line.currency, -balance, line.high_limit.iou(), line.low_limit.iou(), line.flags, False
+    )
+
+
 def line_views(line: RippleState) -> tuple[PathLine, PathLine]:
     """The (low side, high side) views of a trust line."""
     low = line.low_account
