@@ -13,7 +13,10 @@ Transactor::operator()).
 * an exception escaping any stage is tefEXCEPTION, nothing changes (the core's one catch-all);
 
 then the invariants are checked over the sandbox's diff (a violation leaves only the fee:
-tecINVARIANT_FAILED), the fee is burned, and the sandbox commits into the view. When the view is
+tecINVARIANT_FAILED), the fee is burned, and the sandbox commits into the view. (rippled burns
+the fee only when building a closed ledger; burning it in the open ledger too changes nothing,
+since an open view is never closed into a ledger — build_ledger re-applies the set — and it keeps
+"XRP plus burned fees" checkable in the open ledger as well.) When the view is
 being built into a closed ledger (`OpenView.build`), the metadata is derived from the diff
 (xpay.ledger.metadata), entries are threaded, and the transaction is recorded with it; in the
 open ledger the transaction is recorded without metadata, as rippled's ApplyStateTable does.
