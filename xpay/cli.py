@@ -19,6 +19,8 @@ from typing import Any, NoReturn
 from xpay.codec import decode, encode, encode_account_public, to_json
 from xpay.codec.native import decode_native
 from xpay.crypto import KeyPair, sign_transaction
+from xpay.node.config_file import add_node_command
+from xpay.node.devnet import add_devnet_command
 from xpay.node.standalone import add_standalone_command
 
 EXIT_USAGE = 2
@@ -139,6 +141,8 @@ COMMAND_GROUPS: tuple[CommandGroup, ...] = (
     add_tx_commands,
     add_codec_commands,
     add_standalone_command,
+    add_devnet_command,
+    add_node_command,
 )
 """Every command group, in help order. Add a group by adding its registration function."""
 
