@@ -31,7 +31,18 @@ from xpay.ledger.directory import dir_entries
 from xpay.ledger.entries import THREADED_TYPES, AccountRoot, Entry, Offer, RippleState
 from xpay.ledger.ledger import INITIAL_DROPS, STATE_LEAVES
 from xpay.ledger.shamap import SHAMap
-from xpay.protocol.flags import lsfHighReserve, lsfLowReserve, tfPartialPayment, tfSetNoRipple
+from xpay.protocol.flags import (
+    asfDefaultRipple,
+    asfGlobalFreeze,
+    asfNoFreeze,
+    asfRequireDest,
+    lsfHighReserve,
+    lsfLowReserve,
+    tfClearFreeze,
+    tfPartialPayment,
+    tfSetFreeze,
+    tfSetNoRipple,
+)
 from xpay.protocol.ids import ACCOUNT_ONE, AccountID, Hash256
 from xpay.protocol.ter import TER, Tec, Tef, Tes
 from xpay.protocol.transaction_types import TransactionType
@@ -222,6 +233,36 @@ class LedgerMachine(RuleBasedStateMachine):
         src, gw, currency = data.draw(st.sampled_from(sorted(self.lines)))
         dst = self._other(data, src, sorted(h for h, g, c in self.lines if (g, c) == (gw, currency)))
         self._pay_iou(src, dst, gw, currency, value, partial)
+
+    @rule(
+        data=st.data(),
+        flag=st.sampled_from([asfDefaultRipple, asfGlobalFreeze, asfRequireDest, asfNoFreeze]),
+        clear=st.booleans(),
+        rate=st.one_of(st.none(), st.sampled_from([0, 1_000_000_000, 1_002_000_000, 1_500_000_000])),
+    )
+    def gateway_settings(self, data: st.DataObject, flag: int, clear: bool, rate: int | None) -> None:
+        """A gateway sets or clears a flag, and perhaps its transfer rate."""
+        gw = data.draw(st.sampled_from(GATEWAYS))
+        fields: dict[str, Any] = {"TransactionType": TransactionType.AccountSet, "Account": gw}
+        fields["ClearFlag" if clear else "SetFlag"] = flag
+        if rate is not None:
+            fields["TransferRate"] = rate
+        self._submit([fields])
+
+    @precondition(lambda self: bool(self.lines))
+    @rule(data=st.data(), freeze=st.booleans())
+    def gateway_freezes_a_line(self, data: st.DataObject, freeze: bool) -> None:
+        holder, gw, currency = data.draw(st.sampled_from(sorted(self.lines)))
+        self._submit(
+            [
+                {
+                    "TransactionType": TransactionType.TrustSet,
+                    "Account": gw,
+                    "LimitAmount": self.env.iou(holder, currency)(0),
+                    "Flags": tfSetFreeze if freeze else tfClearFreeze,
+                }
+            ]
+        )
 
     # --- what the checks read ---------------------------------------------------------------------
 
