@@ -47,6 +47,7 @@ class PathfindingEngine:
     def __init__(self, ledger: Ledger, config: PathfindingConfig | None = None) -> None:
         self._config = config or PathfindingConfig()
         self.index = PathIndex(ledger)
+        self.index.warm()
         self._requests = PathFindRequests(self._config.levels, self._config.steps)
 
     @property

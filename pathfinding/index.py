@@ -76,6 +76,17 @@ class PathIndex:
         for _key, entry in ledger.state.items():
             self._file(entry, +1)
 
+    def warm(self) -> None:
+        """Compute now what the search would otherwise compute on first use: every account's
+        view of its lines and its paths-out counts. A node does this once at startup, so the
+        first queries are not the slow ones; afterwards each ledger re-derives only what it
+        changed, on demand."""
+        for account, lines in self._entries.items():
+            self.lines(account, LineDirection.INCOMING)
+            for currency in {currency for _peer, currency in lines}:
+                self.paths_out(currency, account, LineDirection.OUTGOING)
+                self.paths_out(currency, account, LineDirection.INCOMING)
+
     @property
     def ledger(self) -> Ledger:
         """The closed ledger the index reflects."""

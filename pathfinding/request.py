@@ -36,7 +36,6 @@ from xpay.amounts import (
 )
 from xpay.codec import CodecError, decode_account_id, encode_account_id, field_to_json
 from xpay.ledger import keylet
-from xpay.protocol.flags import lsfDisallowXRP, lsfRequireDestTag
 from xpay.protocol.ids import ACCOUNT_ZERO, XRP_CURRENCY, AccountID, Currency
 from xpay.protocol.ter import Tec, Ter, Tes
 
@@ -218,16 +217,9 @@ def _source_currency(item: Any, src: AccountID) -> tuple[Currency, AccountID]:
     return currency, issuer
 
 
-@dataclass(slots=True)
-class RequestStatus:
-    """What validation learned about the receiver (rippled's PathRequest::isValid)."""
-
-    destination_currencies: list[str]
-    destination_tag: bool | None
-
-
-def validate(index: PathIndex, request: PathRequestParams) -> RequestStatus:
-    """The request against the ledger: both accounts, and what may reach a missing receiver."""
+def validate(index: PathIndex, request: PathRequestParams) -> None:
+    """The request against the ledger (rippled's isValid): the sender must exist; a receiver
+    that does not can only be sent XRP, at least the reserve."""
     ledger = index.ledger
     if ledger.read(keylet.account(request.src)) is None:
         raise PathRequestError("srcActNotFound")
@@ -238,9 +230,6 @@ def validate(index: PathIndex, request: PathRequestParams) -> RequestStatus:
             raise PathRequestError("actNotFound")
         if not request.convert_all and request.dst_amount < STAmount.from_xrp(ledger.fees.reserve):
             raise PathRequestError("dstAmtMalformed")
-        return RequestStatus(["XRP"], None)
-    currencies = index.dest_currencies(request.dst, include_xrp=not dst_root.flags & lsfDisallowXRP)
-    return RequestStatus([currency_to_code(c) for c in currencies], bool(dst_root.flags & lsfRequireDestTag))
 
 
 def find_alternatives(
