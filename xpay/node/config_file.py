@@ -24,6 +24,9 @@
     port = 5005
     admin_token = "…"             # optional: admin methods for non-loopback clients
 
+    [consensus]                   # optional: any integer field of xpay.consensus.ConsensusParms
+    ledger_min_consensus_ms = 150 # (close_interval sets close_interval_ms and idle_interval_ms)
+
     [fees]                        # optional; every validator of a network must agree
     base = 10                     # drops per transaction
     reserve = 1000000             # account reserve, drops
@@ -41,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import sys
@@ -51,6 +55,7 @@ from typing import Any, Final
 from xpay.amounts import XRPAmount
 from xpay.api.server import ApiConfig
 from xpay.codec import decode_account_id, decode_node_public
+from xpay.consensus import ConsensusParms
 from xpay.crypto import NodeKey
 from xpay.ledger.views import Fees
 from xpay.node.config import DEFAULT_FEES, DEFAULT_NETWORK_ID
@@ -75,6 +80,11 @@ _SECTIONS: Final = {
     "overlay": {"transport", "broker", "username", "password", "ca_file", "cert_file", "key_file"},
     "api": {"host", "port", "admin_token"},
     "fees": {"base", "reserve", "increment"},
+    "consensus": {
+        parm.name
+        for parm in dataclasses.fields(ConsensusParms)
+        if parm.type in (int, "int")
+    },
 }
 
 
@@ -198,6 +208,18 @@ def parse_config(raw: dict[str, Any], *, base: Path) -> ValidatorConfig:
         raise ConfigError("fees must not be negative")
     fees = Fees(XRPAmount(drops["base"]), XRPAmount(drops["reserve"]), XRPAmount(drops["increment"]))
 
+    parms: ConsensusParms | None = None
+    consensus: dict[str, Any] = raw.get("consensus", {})
+    if consensus:
+        values = {key: _typed(consensus, key, int, "consensus") for key in consensus}
+        interval = round(close_interval * 1000)
+        values.setdefault("close_interval_ms", interval)
+        values.setdefault("idle_interval_ms", interval)
+        try:
+            parms = ConsensusParms(**values)
+        except ValueError as exc:
+            raise ConfigError(f"consensus: {exc}") from None
+
     return ValidatorConfig(
         data_dir=data_dir,
         node_seed=seed,
@@ -211,6 +233,7 @@ def parse_config(raw: dict[str, Any], *, base: Path) -> ValidatorConfig:
         transport="mqtt",
         mqtt=mqtt,
         api=api,
+        parms=parms,
         listen=listen,
     )
 
@@ -252,6 +275,13 @@ def render_config(config: ValidatorConfig) -> str:
     lines += ["", "[api]", f"host = {_toml_string(api.host)}", f"port = {api.port}"]
     if api.admin_token is not None:
         lines.append(f"admin_token = {_toml_string(api.admin_token)}")
+    if config.parms is not None:
+        defaults = ConsensusParms()
+        lines += ["", "[consensus]"]
+        for name in sorted(_SECTIONS["consensus"]):
+            value = getattr(config.parms, name)
+            if value != getattr(defaults, name) or name.endswith("interval_ms"):
+                lines.append(f"{name} = {value}")
     fees = config.fees
     lines += [
         "",
