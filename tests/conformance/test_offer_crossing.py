@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tests.support.env import XRP
 from tests.unit.flow.jtx import FEE, offers, plus, rippled_env
-from xpay.protocol.flags import tfPassive
+from xpay.protocol.flags import tfPassive, tfSell
 
 
 def test_offer_cross_with_xrp_takes_existing_offer_at_its_better_price() -> None:
@@ -127,3 +127,23 @@ def test_passive_offer_crosses_only_strictly_better_offers() -> None:
     env.close()
     assert len(offers(env, alice)) == 1
     assert offers(env, bob) == [(XRP(999), USD("499.5"))]
+
+
+def test_sell_offer_for_xrp_next_to_own_worse_offer_in_the_book() -> None:
+    """A tfSell offer selling USD for XRP asks the engine for as much XRP as can be bought; the
+    crossing must not fail when the seller's own XRP-selling offer (worse than its threshold)
+    sits in the book it crosses. bob's offer crosses alice's and his own stays."""
+    env = rippled_env()
+    gw, alice, bob = env.account("gateway"), env.account("alice"), env.account("bob")
+    USD = env.iou(gw, "USD")
+    env.fund(XRP(10000), gw, alice, bob)
+    env.trust(alice, USD(1000))
+    env.trust(bob, USD(1000))
+    env.pay(gw, bob, USD(100))
+    env.offer(alice, USD(10), XRP(100))  # alice sells 100 XRP at 10 XRP per USD
+    env.offer(bob, USD(10), XRP(10))  # bob's own offer: 1 XRP per USD, worse for a seller of USD
+    env.offer(bob, XRP(50), USD(10), flags=tfSell)  # sells 10 USD, asks at least 5 XRP per USD
+    assert env.balance(bob, USD) == USD(90)
+    assert env.balance(alice, USD) == USD(10)
+    assert offers(env, alice) == []
+    assert offers(env, bob) == [(USD(10), XRP(10))]

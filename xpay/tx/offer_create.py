@@ -205,7 +205,13 @@ def flow_cross(
     if sell:
         # Selling: take as much as the offer's TakerGets can buy.
         if deliver.native:
-            deliver = STAmount.from_drops(MAX_NATIVE_DROPS)
+            # rippled asks for all the XRP there is (10**17 drops). The reverse pass credits
+            # that to the taker before the books limit it, and a balance above 10**17 drops
+            # cannot be read back here (rippled's unchecked STAmount can). Asking only for the
+            # XRP held by others changes nothing: no more can be bought.
+            taker = psb.read(keylet.account(account))
+            held = taker.balance.drops if taker is not None else 0
+            deliver = STAmount.from_drops(MAX_NATIVE_DROPS - held)
         else:
             deliver = STAmount(_IOU_SELL_DELIVER_MANTISSA, _MAX_IOU_EXPONENT, taker_out.issue)
 
