@@ -153,3 +153,95 @@ def rpc(url: str, method: str, **params: Any) -> dict[str, Any]:
     with urllib.request.urlopen(request, timeout=30) as response:
         result: dict[str, Any] = json.loads(response.read())["result"]
     return result
+
+
+class NodeStreams:
+    """WebSocket subscriptions to several nodes' `ledger`, `transactions`, `validations` and
+    `server` streams; a test waits on what they report (`until`), never sleeps.
+
+    Per node (by index): the newest validated ledger seen (`validated`, with `ledger_hashes` by
+    sequence), the ledger each transaction validated in (`transactions`: hash -> (seq, ledger
+    hash)), the validators heard from by sequence (`validations`: seq -> node keys), and the
+    latest server_state (`server_state`)."""
+
+    STREAMS = ("ledger", "transactions", "validations", "server")
+
+    def __init__(self, urls: list[str]) -> None:
+        self.urls = urls
+        self.validated = [0] * len(urls)
+        self.ledger_hashes: list[dict[int, str]] = [{} for _ in urls]
+        self.transactions: list[dict[str, tuple[int, str]]] = [{} for _ in urls]
+        self.validations: list[dict[int, set[str]]] = [{} for _ in urls]
+        self.server_state: list[str | None] = [None] * len(urls)
+        self.server_states_seen: list[list[str]] = [[] for _ in urls]
+        self._changed = asyncio.Event()
+
+    def _on_message(self, index: int, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "ledgerClosed":
+            seq = int(message["ledger_index"])
+            self.ledger_hashes[index][seq] = message["ledger_hash"]
+            self.validated[index] = max(self.validated[index], seq)
+        elif kind == "transaction" and message.get("validated"):
+            tx_hash = message.get("hash") or message["transaction"]["hash"]
+            self.transactions[index][tx_hash] = (int(message["ledger_index"]), message["ledger_hash"])
+        elif kind == "validationReceived":
+            seq = int(message["ledger_index"])
+            self.validations[index].setdefault(seq, set()).add(message["validation_public_key"])
+        elif kind == "serverStatus":
+            self.server_state[index] = message["server_status"]
+            self.server_states_seen[index].append(message["server_status"])
+        elif kind == "response" and isinstance(message.get("result"), dict):
+            result = message["result"]
+            if "ledger_index" in result:
+                self.validated[index] = max(self.validated[index], int(result["ledger_index"]))
+        self._changed.set()
+
+    async def _follow(self, index: int, session: Any, ready: asyncio.Event) -> None:
+        import aiohttp
+
+        async with session.ws_connect(self.urls[index]) as ws:
+            await ws.send_json({"id": 1, "command": "subscribe", "streams": list(self.STREAMS)})
+            ready.set()
+            async for frame in ws:
+                if frame.type is not aiohttp.WSMsgType.TEXT:
+                    break
+                self._on_message(index, json.loads(frame.data))
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[NodeStreams]:
+        import aiohttp
+
+        async with aiohttp.ClientSession() as session, asyncio.TaskGroup() as group:
+            self._session = session
+            self._group = group
+            self._tasks: list[asyncio.Task[None]] = []
+            try:
+                for index in range(len(self.urls)):
+                    await self.follow(index)
+                yield self
+            finally:
+                for task in self._tasks:
+                    task.cancel()
+
+    async def follow(self, index: int, url: str | None = None) -> None:
+        """(Re)subscribe to node `index` (after it restarted, possibly on `url`)."""
+        if url is not None:
+            self.urls[index] = url
+        ready = asyncio.Event()
+        self._tasks.append(self._group.create_task(self._guarded(index, ready)))
+        await ready.wait()
+
+    async def _guarded(self, index: int, ready: asyncio.Event) -> None:
+        import aiohttp
+
+        try:
+            await self._follow(index, self._session, ready)
+        except (aiohttp.ClientError, ConnectionError):
+            ready.set()  # the node went away (killed): its stream just ends
+
+    async def until(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                self._changed.clear()
+                await self._changed.wait()

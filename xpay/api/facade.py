@@ -137,7 +137,16 @@ class ConsensusPhaseEvent:
     phase: str
 
 
-NodeEvent: TypeAlias = LedgerClosedEvent | TransactionEvent | ValidationEvent | ConsensusPhaseEvent
+@dataclass(frozen=True, slots=True)
+class ServerStatusEvent:
+    """The node's server_state changed (the `server` stream, rippled's serverStatus)."""
+
+    server_status: str
+
+
+NodeEvent: TypeAlias = (
+    LedgerClosedEvent | TransactionEvent | ValidationEvent | ConsensusPhaseEvent | ServerStatusEvent
+)
 EventListener: TypeAlias = Callable[[NodeEvent], None]
 """Called on the event loop for every event; must not block (queue and return)."""
 

@@ -1,4 +1,5 @@
-"""WebSocket subscriptions: the `ledger`, `transactions`, `validations` and `consensus` streams, per-account
+"""WebSocket subscriptions: the `ledger`, `transactions`, `validations`, `consensus` and `server`
+streams, per-account
 and per-order-book streams (rippled's NetworkOPs pubLedger / pubValidatedTransaction and InfoSub).
 
 The node calls `on_event` on the event loop for every validated ledger and each of its
@@ -23,6 +24,7 @@ from xpay.api.facade import (
     LedgerClosedEvent,
     NodeEvent,
     NodeInfo,
+    ServerStatusEvent,
     TransactionEvent,
     ValidationEvent,
 )
@@ -33,8 +35,9 @@ from xpay.protocol.ter import engine_result_message, ter_from_code
 
 _log = logging.getLogger(__name__)
 
-STREAMS: Final = frozenset({"ledger", "transactions", "validations", "consensus"})
-"""Streams xpay publishes (validations and consensus stay silent on a standalone node)."""
+STREAMS: Final = frozenset({"ledger", "transactions", "validations", "consensus", "server"})
+"""Streams xpay publishes (validations, consensus and server stay silent on a standalone node)."""
+LOAD_BASE: Final = 256
 VALIDATION_FULL_FLAG: Final = 0x00000001
 """rippled's vfFullValidation, in the validations stream's `flags`."""
 DEFAULT_SEND_QUEUE: Final = 1024
@@ -225,6 +228,17 @@ class Subscriptions:
             return
         if isinstance(event, ValidationEvent):
             self._broadcast("validations", lambda: validation_message(event))
+            return
+        if isinstance(event, ServerStatusEvent):
+            self._broadcast(
+                "server",
+                lambda: {
+                    "type": "serverStatus",
+                    "server_status": event.server_status,
+                    "load_base": LOAD_BASE,
+                    "load_factor": LOAD_BASE,
+                },
+            )
             return
         if isinstance(event, ConsensusPhaseEvent):
             self._broadcast("consensus", lambda: {"type": "consensusPhase", "consensus": event.phase})

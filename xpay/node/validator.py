@@ -41,7 +41,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, Literal
 
-from xpay.api.facade import NodeStatus, SubmitOutcome
+from xpay.api.facade import NodeStatus, ServerStatusEvent, SubmitOutcome
 from xpay.api.server import ApiConfig, ApiServer
 from xpay.codec import decode_account_id, decode_node_public
 from xpay.consensus import ConsensusMode, ConsensusParms, ConsensusPhase
@@ -183,6 +183,7 @@ class NetworkState:
     malformed: int = 0
     relayed_in: int = 0
     disconnections: int = 0
+    server_state: str = "connected"
 
 
 class ValidatorService(NodeService):
@@ -369,6 +370,7 @@ class ValidatorNode:
             await asyncio.sleep(interval)
             now = network_time_ms()
             network.heartbeats += 1
+            self._publish_server_state()
             if not self.connected():
                 if network.connected_since is not None:
                     _log.warning("no peers: consensus waits until the network is back")
@@ -388,6 +390,13 @@ class ValidatorNode:
                 self.adaptor.start_round()
                 continue
             consensus.timer_entry(now)
+
+    def _publish_server_state(self) -> None:
+        state = self.server_state()
+        if state != self.network.server_state:
+            _log.info("server state %s -> %s", self.network.server_state, state)
+            self.network.server_state = state
+            self.master.publish(ServerStatusEvent(state))
 
     def _behind(self) -> bool:
         """Whether trusted validators have validated ledgers beyond the one we build next."""

@@ -1,8 +1,9 @@
 """subscribe and unsubscribe (rippled's Subscribe.cpp / Unsubscribe.cpp), WebSocket only.
 
 Streams: `ledger` (each validated ledger), `transactions` (each transaction of a validated
-ledger), `validations` (each trusted validation received or signed) and `consensus` (each phase
-of the consensus round), both silent on a standalone node; `accounts`: the transactions that
+ledger), `validations` (each trusted validation received or signed), `consensus` (each phase
+of the consensus round) and `server` (each change of server_state), all three silent on a
+standalone node; `accounts`: the transactions that
 affect the listed accounts; `books`: the transactions that touch the offers of the listed order
 books (with `snapshot`, the book's offers now; with `both`, the opposite book too, answered as
 asks and bids). A subscription also fixes the API version the connection's stream
