@@ -21,7 +21,14 @@ from typing import Any
 
 from xpay.amounts import STAmount
 from xpay.ledger import keylet
-from xpay.ledger.entries import THREADED_TYPES, AccountRoot, Entry, RippleState, entry_type, to_fields
+from xpay.ledger.entries import (
+    THREADED_TYPES,
+    AccountRoot,
+    Entry,
+    RippleState,
+    entry_type,
+    to_fields,
+)
 from xpay.ledger.views import ERASE, INSERT, ReadView
 from xpay.protocol.ids import AccountID, Hash256
 
