@@ -114,7 +114,7 @@ class OpenView:
     applied transaction's (blob, metadata blob or None) in application order.
     """
 
-    __slots__ = ("_base", "_fees", "_inserted", "_parent_close_time", "_seq", "build", "destroyed_drops", "items", "txs")
+    __slots__ = ("_base", "_fees", "_inserted", "_parent_close_time", "_seq", "_skip", "build", "destroyed_drops", "items", "txs")
 
     def __init__(
         self,
@@ -133,6 +133,11 @@ class OpenView:
         self.destroyed_drops = 0
         # Keys created in this view (the base lacks them), ordered for succ().
         self._inserted: SortedList | None = None
+        # succ() over keys erased here: erased key -> a later base key, every base key in between
+        # being erased here too (the base never changes, so the jump stays true until a key
+        # comes back; then the memo is dropped). Without it a book whose best directories were
+        # consumed earlier in the ledger is walked past them one by one, at every crossing.
+        self._skip: dict[bytes, bytes | None] = {}
 
     @property
     def base(self) -> ReadView:
@@ -170,11 +175,20 @@ class OpenView:
 
     def succ(self, key: bytes, last: bytes | None = None) -> bytes | None:
         items = self.items
-        nxt: bytes | None = key
-        while True:
-            nxt = self._base.succ(nxt, last)  # type: ignore[arg-type]
-            if nxt is None or items.get(nxt, True) is not None:
-                break
+        base = self._base
+        nxt = base.succ(key)
+        if nxt is not None and items.get(nxt, True) is None:
+            # A run of keys erased here: follow the remembered jumps, then shorten them.
+            skip = self._skip
+            run = []
+            while nxt is not None and items.get(nxt, True) is None:
+                run.append(nxt)
+                jump = skip.get(nxt, _ABSENT)
+                nxt = base.succ(nxt) if jump is _ABSENT else jump  # type: ignore[assignment]
+            for erased in run:
+                skip[erased] = nxt
+        if nxt is not None and last is not None and nxt >= last:
+            nxt = None
         return _earlier(self._inserted, key, last, nxt)
 
     def balance_hook(self, account: AccountID, issuer: AccountID, amount: STAmount) -> STAmount:
@@ -189,9 +203,13 @@ class OpenView:
             if self._inserted is None:
                 self._inserted = SortedList()
             self._inserted.add(key)
+        elif self.items[key] is None:
+            self._skip.clear()  # an erased base key is back: the jumps over it are stale
         self.items[key] = entry
 
     def raw_replace(self, entry: Entry) -> None:
+        if self.items.get(entry.key, True) is None:
+            self._skip.clear()
         self.items[entry.key] = entry
 
     def raw_erase(self, entry: Entry) -> None:
