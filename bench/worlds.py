@@ -26,7 +26,7 @@ from xpay.ledger import keylet
 from xpay.ledger.directory import dir_add
 from xpay.ledger.entries import AccountRoot, DirectoryNode, Offer, RippleState
 from xpay.ledger.ledger import Ledger, close_ledger, genesis_ledger
-from xpay.ledger.transfers import describe_owner_dir
+from xpay.ledger.transfers import describe_owner_dir, offer_delete, trust_delete
 from xpay.ledger.views import Fees, Sandbox
 from xpay.protocol.flags import (
     lsfDefaultRipple,
@@ -54,9 +54,10 @@ def keypair(name: str) -> KeyPair:
 class WorldBuilder:
     """Accounts, lines and offers written into one sandbox, closed into a ledger."""
 
-    def __init__(self, *, fees: Fees = WORLD_FEES, close_time: int = 800_000_000) -> None:
+    def __init__(self, *, fees: Fees = WORLD_FEES, close_time: int = 800_000_000, base: Ledger | None = None) -> None:
+        """A new world from genesis, or (`base`) the next ledger of an existing one."""
         self.master = keypair("world master")
-        self.genesis = genesis_ledger(self.master.account_id, fees, close_time=close_time)
+        self.genesis = base if base is not None else genesis_ledger(self.master.account_id, fees, close_time=close_time)
         self.open = self.genesis.open_view(build=True)
         self.sb = Sandbox(self.open)
         self.keys: dict[AccountID, KeyPair] = {self.master.account_id: self.master}
@@ -166,12 +167,59 @@ class WorldBuilder:
 
     # -- offers -------------------------------------------------------------------------------
 
+    def set_line(
+        self,
+        holder: AccountID,
+        issuer: AccountID,
+        currency: str,
+        *,
+        balance: str | None = None,
+        limit: str | None = None,
+        frozen: bool | None = None,
+        holder_no_ripple: bool | None = None,
+    ) -> RippleState:
+        """Change an existing line: the holder's balance or limit, the issuer's freeze, the
+        holder's NoRipple."""
+        cur = currency_from_code(currency)
+        line = self.sb.read(keylet.line(holder, issuer, cur))
+        assert line is not None, "no such line"
+        holder_low = holder < issuer
+        if balance is not None:
+            held = STAmount.from_value_text(balance, Issue(cur, ACCOUNT_ONE))
+            line = line._replace(balance=held if holder_low else -held)
+        if limit is not None:
+            amount = STAmount.from_value_text(limit, Issue(cur, holder))
+            line = line._replace(low_limit=amount) if holder_low else line._replace(high_limit=amount)
+        flags = line.flags
+        if frozen is not None:
+            bit = lsfHighFreeze if holder_low else lsfLowFreeze
+            flags = flags | bit if frozen else flags & ~bit
+        if holder_no_ripple is not None:
+            bit = lsfLowNoRipple if holder_low else lsfHighNoRipple
+            flags = flags | bit if holder_no_ripple else flags & ~bit
+        line = line._replace(flags=flags)
+        self.sb.update(line)
+        return line
+
+    def delete_line(self, holder: AccountID, issuer: AccountID, currency: str) -> None:
+        line = self.sb.read(keylet.line(holder, issuer, currency_from_code(currency)))
+        assert line is not None, "no such line"
+        trust_delete(self.sb, line, line.low_account, line.high_account)
+        # Release the reserve of whichever side paid one.
+        if line.flags & lsfLowReserve:
+            self._own(line.low_account, -1)
+        if line.flags & lsfHighReserve:
+            self._own(line.high_account, -1)
+
+    def delete_offer(self, offer: Offer) -> None:
+        offer_delete(self.sb, offer)
+
     def offer(self, owner: AccountID, taker_pays: STAmount, taker_gets: STAmount) -> Offer:
         """A standing offer placed as OfferCreate places one (no crossing)."""
-        sequence = self._sequences[owner]
-        self._sequences[owner] = sequence + 1
         root = self.sb.read(keylet.account(owner))
         assert root is not None
+        sequence = self._sequences.get(owner, root.sequence)
+        self._sequences[owner] = sequence + 1
         self.sb.update(root._replace(sequence=sequence + 1))
         key = keylet.offer(owner, sequence).key
         owner_node = dir_add(self.sb, keylet.owner_dir(owner), key, describe_owner_dir(owner), preserve_order=False)
@@ -206,8 +254,7 @@ class WorldBuilder:
     def close(self) -> Ledger:
         """The ledger holding everything written so far."""
         self.sb.apply()
-        ledger = close_ledger(self.genesis, self.open, self.genesis.close_time + 10)
-        return ledger
+        return close_ledger(self.genesis, self.open, self.genesis.close_time + 10)
 
 
 def iou(code: str, issuer: AccountID, value: str | int | Decimal) -> STAmount:

@@ -306,6 +306,18 @@ def find_alternatives(
             # The chosen paths fall short: try again with the one that could carry it all.
             paths = [*paths, full_liquidity]
             rc = ripple_calculate(trial_sandbox(index.ledger), max_amount, dst_amount, dst, src, paths)
+        if request.convert_all and len(paths) > 1:
+            # xpay, not rippled: the engine runs strands best-first by an upper bound of their
+            # quality, and an unfunded offer at the top of a book can make a poor strand look
+            # best and spend the whole SendMax before the good one runs. The most liquid path
+            # alone is the answer whenever it delivers more than the set.
+            alone = ripple_calculate(
+                trial_sandbox(index.ledger), max_amount, dst_amount, dst, src, paths[:1], partial_payment=True
+            )
+            if alone.result == Tes.tesSUCCESS and (rc.result != Tes.tesSUCCESS or alone.actual_out > rc.actual_out):
+                paths = paths[:1]
+                context[issue] = paths
+                rc = alone
         if rc.result != Tes.tesSUCCESS:
             continue
         source_amount = rc.actual_in
