@@ -137,7 +137,37 @@ class SHAMap(Generic[T]):
 
     def succ(self, key: bytes, last: bytes | None = None) -> bytes | None:
         """The first key strictly greater than `key` (and below `last`, when given), as rippled's succ()."""
-        found = _succ(self._root, key, 0)
+        # Iterative: book directories share a 24-byte prefix, so their leaves sit under a chain
+        # of ~48 inner nodes, and the payment engine looks for a book's best one at every step.
+        node: _Inner = self._root
+        depth = 0
+        path: list[tuple[_Inner, int]] = []
+        found: bytes | None = None
+        while True:
+            byte = key[depth >> 1]
+            branch = (byte >> 4) if not depth & 1 else (byte & 0x0F)
+            child = node.children[branch]
+            path.append((node, branch))
+            if child is None:
+                break
+            if type(child) is _Leaf:
+                if child.key > key:
+                    found = child.key
+                break
+            node = child  # type: ignore[assignment]
+            depth += 1
+        if found is None:
+            # Everything under the path so far is <= key: the answer is the first key under the
+            # nearest later sibling, deepest level first.
+            for inner, branch in reversed(path):
+                children = inner.children
+                for i in range(branch + 1, 16):
+                    later = children[i]
+                    if later is not None:
+                        found = _first(later)
+                        break
+                if found is not None:
+                    break
         if found is None or (last is not None and found >= last):
             return None
         return found
@@ -222,22 +252,6 @@ def _hash(node: _Inner, leaf_hash: Callable[[bytes, Any], bytes]) -> bytes:
             parts.append(_hash(child, leaf_hash))  # type: ignore[arg-type]
     h = node.hash = _half(b"".join(parts))
     return h
-
-
-def _succ(node: _Inner | _Leaf | None, key: bytes, depth: int) -> bytes | None:
-    if node is None:
-        return None
-    if type(node) is _Leaf:
-        return node.key if node.key > key else None
-    assert type(node) is _Inner
-    branch = _nibble(key, depth)
-    found = _succ(node.children[branch], key, depth + 1)
-    if found is not None:
-        return found
-    for child in node.children[branch + 1 :]:
-        if child is not None:
-            return _first(child)
-    return None
 
 
 def _first(node: _Inner | _Leaf) -> bytes:
