@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from gateways.decimal_amounts import AmountInputError, parse_value
 from xpay.client import InvalidInput, Wallet, account_id
@@ -34,6 +35,18 @@ def load_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
+
+
+def check_node_url(url: str, key: str) -> str:
+    """A WebSocket (ws://, wss://) or HTTP (http://, https://) URL of an xpay node."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("ws", "wss", "http", "https") or not parts.hostname:
+        raise ConfigError(f"{key}: {url!r:.80} is not a ws://, wss://, http:// or https:// URL")
+    try:
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        raise ConfigError(f"{key}: {url!r:.80} has a bad port") from None
+    return url
 
 
 class Table:
@@ -141,4 +154,4 @@ class Table:
             raise ConfigError(f"unknown setting{'s' if len(unknown) > 1 else ''}: {names}")
 
 
-__all__ = ["ConfigError", "Table", "load_toml"]
+__all__ = ["ConfigError", "Table", "check_node_url", "load_toml"]

@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import urlsplit
 
-from gateways.toml_config import ConfigError, Table, load_toml
+from gateways.toml_config import ConfigError, Table, check_node_url, load_toml
 from xpay.amounts import AmountError, currency_from_code
 from xpay.client import Wallet
 
@@ -61,18 +61,6 @@ QUALITY_ONE: Final = 1_000_000_000
 MAX_TRANSFER_RATE: Final = 2 * QUALITY_ONE
 """rippled refuses a TransferRate above 100 % (temBAD_TRANSFER_RATE)."""
 MAX_DESTINATION_TAG: Final = 0xFFFFFFFF
-
-
-def check_node_url(url: str, key: str) -> str:
-    """A WebSocket (ws://, wss://) or HTTP (http://, https://) URL of an xpay node."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("ws", "wss", "http", "https") or not parts.hostname:
-        raise ConfigError(f"{key}: {url!r:.80} is not a ws://, wss://, http:// or https:// URL")
-    try:
-        parts.port  # noqa: B018 (raises ValueError for a bad port)
-    except ValueError:
-        raise ConfigError(f"{key}: {url!r:.80} has a bad port") from None
-    return url
 
 
 def websocket_url(url: str) -> str:

@@ -6,9 +6,15 @@ with the funds it holds for them outside, and to stop moving money until any dif
 explained. Here the comparison is per currency, at one validated ledger — the one the book is
 complete up to (the follower's cursor) — between:
 
-- on the ledger: `obligations` plus `frozen_balances` (rippled's gateway_balances lists balances
-  on lines the issuer froze apart from its obligations, but they are still owed);
-- in the book: the balance of the `issued` journal account.
+- on the ledger: the sum of the balances the issuing address owes on its trust lines, operational
+  addresses excepted (account_lines: each line's balance is exact), frozen lines included (they are
+  still owed, though rippled's gateway_balances lists them apart from its `obligations`);
+- in the book: the balance of the `issued` journal account, which adds up the exact changes of
+  those lines.
+
+gateway_balances' own total is reported beside it: the node adds the lines with STAmount
+arithmetic, 16 significant digits, so with many lines of long fractions its last digit can differ
+from the exact sum; the comparison uses the exact one.
 
 A mismatch is reported precisely: the currency, both figures and their difference, the
 transactions that changed the obligations in ways the book could not explain (LedgerExceptions:
@@ -30,9 +36,12 @@ from xpay.client import APIMethods, GatewayBalances
 class CurrencyReconciliation:
     currency: str
     on_ledger: Decimal
-    """Obligations plus frozen balances, from gateway_balances."""
+    """The exact sum of the holders' balances (frozen ones included)."""
     in_book: Decimal
     """The `issued` account's balance."""
+
+    gateway_balances: Decimal | None = None
+    """gateway_balances' obligations plus frozen balances (16-digit arithmetic), for reference."""
 
     @property
     def difference(self) -> Decimal:
@@ -50,6 +59,7 @@ class CurrencyReconciliation:
             "in_book": value_text(self.in_book),
             "difference": value_text(self.difference),
             "matches": self.matches,
+            "gateway_balances": None if self.gateway_balances is None else value_text(self.gateway_balances),
         }
 
 
@@ -108,22 +118,24 @@ def on_ledger_totals(balances: GatewayBalances, currencies: tuple[str, ...]) -> 
 async def reconcile(client: APIMethods, book: Book, *, issuing: str, operational: str,
                     currencies: tuple[str, ...], ledger_index: int) -> ReconciliationReport:
     """Compare the ledger at `ledger_index` (the book's cursor) with the book."""
+    exact = {currency: Decimal(0) for currency in currencies}
+    unknown: list[UnknownHolder] = []
+    async for line in client.account_lines(issuing, ledger_index=ledger_index):
+        if line.currency not in exact or line.peer == operational or line.balance >= 0:
+            continue
+        owed = -line.balance
+        exact[line.currency] = ARITHMETIC.add(exact[line.currency], owed)
+        if book.customer_by_address(line.peer) is None:
+            unknown.append(UnknownHolder(line.peer, line.currency, owed))
     balances = await client.gateway_balances(issuing, hotwallets=[operational], ledger_index=ledger_index)
-    ledger = on_ledger_totals(balances, currencies)
+    reported = on_ledger_totals(balances, currencies)
     rows = tuple(
-        CurrencyReconciliation(currency, ledger[currency], book.balance(ISSUED, currency)) for currency in currencies
+        CurrencyReconciliation(currency, exact[currency], book.balance(ISSUED, currency), reported[currency])
+        for currency in currencies
     )
     operational_balances = {
         item.currency: item.value for item in balances.balances.get(operational, ()) if item.currency in currencies
     }
-    unknown: list[UnknownHolder] = []
-    if not all(row.matches for row in rows):
-        # Who holds the IOUs but is not a customer (only worth the walk when something is off).
-        async for line in client.account_lines(issuing, ledger_index=ledger_index):
-            if line.currency not in currencies or line.peer == operational or line.balance >= 0:
-                continue
-            if book.customer_by_address(line.peer) is None:
-                unknown.append(UnknownHolder(line.peer, line.currency, -line.balance))
     return ReconciliationReport(ledger_index, rows, tuple(book.exceptions()), tuple(unknown), operational_balances)
 
 

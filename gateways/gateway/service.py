@@ -59,15 +59,14 @@ from gateways.gateway.issuer_setup import (
     freeze_line,
 )
 from gateways.gateway.reconciliation import ReconciliationReport, on_ledger_totals, reconcile
+from gateways.node_client import node_client
 from gateways.submission import submit_batch
 from xpay.client import (
     APIMethods,
-    Client,
     InvalidInput,
     RPCError,
     TransactionFailed,
     TrustLine,
-    WebSocketClient,
     account_id,
 )
 
@@ -84,12 +83,6 @@ def check_id(value: object, field: str) -> str:
             field=field,
         )
     return value
-
-
-def _open_client(config: GatewayConfig) -> APIMethods:
-    if config.node_url.startswith(("http://", "https://")):
-        return Client(config.node_url)
-    return WebSocketClient(config.node_url)
 
 
 class GatewayService:
@@ -115,8 +108,8 @@ class GatewayService:
     async def __aenter__(self) -> Self:
         stack = self._stack
         try:
-            client = _open_client(self.config)
-            await stack.enter_async_context(client)  # type: ignore[arg-type]
+            client = node_client(self.config.node_url)
+            await stack.enter_async_context(client)
             self._client = client
             await account_info(client, self.config.issuing.address, "issuing")
             await account_info(client, self.config.operational.address, "operational")
