@@ -20,7 +20,6 @@ from xpay.amounts import NO_ISSUE, QUALITY_ONE, IOUAmount, Issue, Quality, STAmo
 from xpay.amounts.arithmetic import get_rate
 from xpay.amounts.iou_amount import _iou
 from xpay.flow.amount_spec import StepAmount
-from xpay.flow.credit import credit_balance, credit_limit, credit_limit2
 from xpay.flow.step_checks import check_freeze, check_no_ripple
 from xpay.flow.steps import (
     DebtDirection,
@@ -30,7 +29,8 @@ from xpay.flow.steps import (
     StrandDirection,
 )
 from xpay.ledger import keylet
-from xpay.ledger.funds import account_holds, transfer_rate
+from xpay.ledger.entries import RippleState
+from xpay.ledger.funds import transfer_rate
 from xpay.ledger.payment_sandbox import PaymentSandbox
 from xpay.ledger.transfers import ripple_credit
 from xpay.ledger.views import ReadView
@@ -63,7 +63,19 @@ class _Cache:
 class DirectStepI(Step):
     """An IOU hop from `src` to `dst` along their trust line in `currency`."""
 
-    __slots__ = ("_cache", "currency", "dst", "is_last", "offer_crossing", "prev_step", "src")
+    __slots__ = (
+        "_cache",
+        "_dst_issue",
+        "_line",
+        "_src_issue",
+        "_src_low",
+        "currency",
+        "dst",
+        "is_last",
+        "offer_crossing",
+        "prev_step",
+        "src",
+    )
 
     def __init__(
         self, ctx: StrandContext, src: AccountID, dst: AccountID, currency: Currency
@@ -75,6 +87,13 @@ class DirectStepI(Step):
         self.is_last = ctx.is_last
         self.offer_crossing = bool(ctx.offer_crossing)
         self._cache: _Cache | None = None
+        # The one line this step moves value on, read once per call (keylet computed once).
+        self._line = keylet.line(src, dst, currency)
+        self._src_low = src < dst
+        # A malformed path can name XRP here; its check fails before any Issue is needed.
+        is_iou = any(currency)
+        self._src_issue = Issue(currency, src) if is_iou else None
+        self._dst_issue = Issue(currency, dst) if is_iou else None
 
     def __repr__(self) -> str:
         return f"DirectStepI({self.src.hex()[:8]}->{self.dst.hex()[:8]})"
@@ -107,51 +126,59 @@ class DirectStepI(Step):
         billion); offer crossing ignores line qualities."""
         if self.offer_crossing or self.src == self.dst:
             return QUALITY_ONE
-        line = view.read(keylet.line(self.dst, self.src, self.currency))
-        if line is None:
+        return self._line_quality(view.read(self._line), direction)
+
+    def _line_quality(self, line: RippleState | None, direction: QualityDirection) -> int:
+        if self.offer_crossing or line is None:
             return QUALITY_ONE
         if direction == QualityDirection.IN:
-            q = line.low_quality_in if self.dst < self.src else line.high_quality_in
+            # The destination's side: low when the source is high.
+            q = line.high_quality_in if self._src_low else line.low_quality_in
         else:
-            q = line.low_quality_out if self.src < self.dst else line.high_quality_out
+            q = line.low_quality_out if self._src_low else line.high_quality_out
         return q or QUALITY_ONE
 
     def line_quality_in(self, view: ReadView) -> int:
         return self.quality(view, QualityDirection.IN)
 
-    def _qualities_src_redeems(self, view: ReadView) -> tuple[int, int]:
+    def _qualities_src_redeems(self, view: ReadView, line: RippleState | None) -> tuple[int, int]:
         if self.prev_step is None:
             return QUALITY_ONE, QUALITY_ONE
         prev_q_in = self.prev_step.line_quality_in(view)
-        src_q_out = self.quality(view, QualityDirection.OUT)
+        src_q_out = self._line_quality(line, QualityDirection.OUT)
         if prev_q_in > src_q_out:
             src_q_out = prev_q_in
         return src_q_out, QUALITY_ONE
 
-    def _qualities_src_issues(self, view: ReadView, prev_step_dir: DebtDirection) -> tuple[int, int]:
+    def _qualities_src_issues(
+        self, view: ReadView, line: RippleState | None, prev_step_dir: DebtDirection
+    ) -> tuple[int, int]:
         # Rippling through an issuer (the previous step redeemed to it) pays its transfer fee.
         src_q_out = transfer_rate(view, self.src).value if prev_step_dir == _REDEEMS else QUALITY_ONE
-        dst_q_in = self.quality(view, QualityDirection.IN)
+        dst_q_in = self._line_quality(line, QualityDirection.IN)
         if self.is_last and dst_q_in > QUALITY_ONE:
             dst_q_in = QUALITY_ONE
         return src_q_out, dst_q_in
 
-    def _qualities(self, view: ReadView, src_debt_dir: DebtDirection, strand_dir: StrandDirection) -> tuple[int, int]:
+    def _qualities(
+        self, view: ReadView, line: RippleState | None, src_debt_dir: DebtDirection, strand_dir: StrandDirection
+    ) -> tuple[int, int]:
         """(srcQOut, dstQIn) for this step."""
         if src_debt_dir == _REDEEMS:
-            return self._qualities_src_redeems(view)
+            return self._qualities_src_redeems(view, line)
         prev = self.prev_step
         prev_dir = prev.debt_direction(view, strand_dir) if prev is not None else _ISSUES
-        return self._qualities_src_issues(view, prev_dir)
+        return self._qualities_src_issues(view, line, prev_dir)
 
     def quality_upper_bound(
         self, view: ReadView, prev_step_dir: DebtDirection
     ) -> tuple[Quality | None, DebtDirection]:
+        line = view.read(self._line)
         direction = self.debt_direction(view, StrandDirection.FORWARD)
         if direction == _REDEEMS:
-            src_q_out, dst_q_in = self._qualities_src_redeems(view)
+            src_q_out, dst_q_in = self._qualities_src_redeems(view, line)
         else:
-            src_q_out, dst_q_in = self._qualities_src_issues(view, prev_step_dir)
+            src_q_out, dst_q_in = self._qualities_src_issues(view, line, prev_step_dir)
         if src_q_out == dst_q_in:
             return _QUALITY_RATE_ONE, direction
         # The rate of a trust-line hop is srcQOut / dstQIn: get_rate(out=dstQIn, in=srcQOut).
@@ -160,36 +187,51 @@ class DirectStepI(Step):
 
     # -- liquidity ----------------------------------------------------------------------------
 
-    def _max_payment_flow(self, view: ReadView) -> tuple[IOUAmount, DebtDirection]:
-        """The most that can flow at the best quality, and whether the source redeems."""
-        held = account_holds(view, self.src, self.currency, self.dst, zero_if_frozen=False)
-        src_owed = _iou(held.mantissa, held.exponent)
-        if src_owed.mantissa > 0:
-            return src_owed, _REDEEMS
-        return credit_limit2(view, self.dst, self.src, self.currency) + src_owed, _ISSUES
+    def _src_owed(self, view: ReadView, line: RippleState | None) -> IOUAmount:
+        """What the source holds of the destination's IOUs, as account_holds reports it (the
+        payment sandbox's balance hook included)."""
+        issue = self._dst_issue
+        assert issue is not None
+        if line is None:
+            held = STAmount.zero(issue)
+        else:
+            balance = line.balance if self._src_low else -line.balance
+            held = balance.with_issue(issue)
+        held = view.balance_hook(self.src, self.dst, held)
+        return _iou(held.mantissa, held.exponent)
 
-    def _max_flow(self, view: ReadView, desired: IOUAmount) -> tuple[IOUAmount, DebtDirection]:
+    def _max_flow(self, view: ReadView, line: RippleState | None, desired: IOUAmount) -> tuple[IOUAmount, DebtDirection]:
+        """The most that can flow at the best quality, and whether the source redeems."""
         if self.offer_crossing and self.is_last:
             # The crossing taker may exceed its own trust line limit: it asked for this much.
             return desired, _ISSUES
-        return self._max_payment_flow(view)
+        src_owed = self._src_owed(view, line)
+        if src_owed.mantissa > 0:
+            return src_owed, _REDEEMS
+        if line is None:
+            return src_owed, _ISSUES
+        # Room under the destination's limit on the source's IOUs.
+        limit = line.high_limit if self._src_low else line.low_limit
+        return _iou(limit.mantissa, limit.exponent) + src_owed, _ISSUES
 
     def debt_direction(self, sb: ReadView, direction: StrandDirection) -> DebtDirection:
         if direction == StrandDirection.FORWARD and self._cache is not None:
             return self._cache.src_debt_dir
-        held = account_holds(sb, self.src, self.currency, self.dst, zero_if_frozen=False)
-        return _REDEEMS if held.mantissa > 0 else _ISSUES
+        return _REDEEMS if self._src_owed(sb, sb.read(self._line)).mantissa > 0 else _ISSUES
 
     def _issue(self, src_debt_dir: DebtDirection) -> Issue:
-        return Issue(self.currency, self.dst if src_debt_dir == _REDEEMS else self.src)
+        issue = self._dst_issue if src_debt_dir == _REDEEMS else self._src_issue
+        assert issue is not None
+        return issue
 
     def rev(
         self, sb: PaymentSandbox, af_view: PaymentSandbox, ofrs_to_rm: set[Hash256], out: StepAmount
     ) -> tuple[StepAmount, StepAmount]:
         assert type(out) is IOUAmount
         self._cache = None
-        max_src_to_dst, src_debt_dir = self._max_flow(sb, out)
-        src_q_out, dst_q_in = self._qualities(sb, src_debt_dir, StrandDirection.REVERSE)
+        line = sb.read(self._line)
+        max_src_to_dst, src_debt_dir = self._max_flow(sb, line, out)
+        src_q_out, dst_q_in = self._qualities(sb, line, src_debt_dir, StrandDirection.REVERSE)
         if max_src_to_dst.mantissa <= 0:
             self._cache = _Cache(_ZERO, _ZERO, _ZERO, src_debt_dir)
             return _ZERO, _ZERO
@@ -235,8 +277,9 @@ class DirectStepI(Step):
     ) -> tuple[StepAmount, StepAmount]:
         assert type(in_) is IOUAmount
         assert self._cache is not None
-        max_src_to_dst, src_debt_dir = self._max_flow(sb, self._cache.src_to_dst)
-        src_q_out, dst_q_in = self._qualities(sb, src_debt_dir, StrandDirection.FORWARD)
+        line = sb.read(self._line)
+        max_src_to_dst, src_debt_dir = self._max_flow(sb, line, self._cache.src_to_dst)
+        src_q_out, dst_q_in = self._qualities(sb, line, src_debt_dir, StrandDirection.FORWARD)
         if max_src_to_dst.mantissa <= 0:
             self._cache = _Cache(_ZERO, _ZERO, _ZERO, src_debt_dir)
             return _ZERO, _ZERO
@@ -262,19 +305,21 @@ class DirectStepI(Step):
             return Tem.temBAD_PATH
         if src == dst:
             return Tem.temBAD_PATH
-        src_root = ctx.view.read(keylet.account(src))
+        view = ctx.view
+        src_root = view.read(keylet.account(src))
         if src_root is None:
             return Ter.terNO_ACCOUNT
+        line = view.read(self._line)
         # A pure issue or redeem (the only step of the strand) cannot be frozen.
         if not (ctx.is_last and ctx.is_first):
-            ter = check_freeze(ctx.view, src, dst, currency)
+            ter = check_freeze(view, src, dst, currency, line)
             if ter != Tes.tesSUCCESS:
                 return ter
         prev = ctx.prev_step
         if prev is not None:
             prev_src = prev.direct_step_src_acct()
             if prev_src is not None:
-                ter = check_no_ripple(ctx.view, prev_src, src, dst, currency)
+                ter = check_no_ripple(view, prev_src, src, dst, currency, line)
                 if ter != Tes.tesSUCCESS:
                     return ter
         # Issues as their 40-byte keys: the currency may be XRP on a malformed path, which no
@@ -296,7 +341,6 @@ class DirectStepI(Step):
         if self.offer_crossing:
             # Offer crossing needs no pre-existing line: the crossing may create it.
             return Tes.tesSUCCESS
-        line = ctx.view.read(keylet.line(src, dst, currency))
         if line is None:
             return Ter.terNO_LINE
         auth_flag = lsfHighAuth if src > dst else lsfLowAuth
@@ -308,10 +352,12 @@ class DirectStepI(Step):
             and line.flags & (lsfHighNoRipple if src > dst else lsfLowNoRipple)
         ):
             return Ter.terNO_RIPPLE
-        owed = credit_balance(ctx.view, dst, src, currency)
+        # What the destination owes the source (rippled's creditBalance(dst, src)), and, when it
+        # owes nothing, whether the source still has room under the destination's limit.
+        owed = line.balance if self._src_low else -line.balance
         if owed.mantissa <= 0:
-            limit = credit_limit(ctx.view, dst, src, currency)
-            if -owed >= limit:
+            limit = line.high_limit if self._src_low else line.low_limit
+            if not _iou(limit.mantissa, limit.exponent) > _iou(-owed.mantissa, owed.exponent):
                 return Tec.tecPATH_DRY
         return Tes.tesSUCCESS
 

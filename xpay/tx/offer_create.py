@@ -24,9 +24,11 @@ from xpay.amounts import (
     BAD_CURRENCY,
     MAX_NATIVE_DROPS,
     QUALITY_ONE,
+    XRP_ISSUE,
     Issue,
     Quality,
     STAmount,
+    composed_quality,
     div_round_strict,
     divide,
     divide_round,
@@ -36,6 +38,8 @@ from xpay.amounts import (
 )
 from xpay.amounts.arithmetic import get_rate
 from xpay.flow import flow
+from xpay.flow.book_tip import tip_quality
+from xpay.flow.steps import Book
 from xpay.ledger import keylet
 from xpay.ledger.directory import dir_add
 from xpay.ledger.entries import DirectoryNode, Offer
@@ -196,8 +200,13 @@ def flow_cross(
         send_max = in_start_balance
 
     # The default path, and through XRP when neither side is XRP (auto-bridging).
+    bridged = not taker_in.native and not taker_out.native
+    if not _may_cross(psb, taker_in, taker_out, threshold, bridged):
+        # No book (nor bridge) can reach the threshold: the engine would run no strand and
+        # leave the offer as it is. Skip it, with exactly that outcome.
+        return Tes.tesSUCCESS, taker_in, taker_out, frozenset()
     paths: list[list[dict[str, bytes]]] = []
-    if not taker_in.native and not taker_out.native:
+    if bridged:
         paths.append([{"currency": XRP_CURRENCY}])
 
     sell = bool(flags & tfSell)
@@ -260,6 +269,22 @@ def flow_cross(
                     after_out = STAmount.zero(taker_out.issue)
                 after_in = mul_round(after_out, rate_amount, taker_in.issue, True)
     return Tes.tesSUCCESS, after_in, after_out, result.removable_offers
+
+
+def _may_cross(psb: PaymentSandbox, taker_in: STAmount, taker_out: STAmount, threshold: Quality, bridged: bool) -> bool:
+    """Could any crossing strand run? The engine runs a strand only when its quality upper
+    bound, the tip of its book (or the two tips of the bridge, composed), reaches the threshold;
+    the trust-line steps of a crossing strand are 1:1."""
+    tip = tip_quality(psb, Book(taker_in.issue, taker_out.issue))
+    if tip is not None and tip >= threshold:
+        return True
+    if bridged:
+        first = tip_quality(psb, Book(taker_in.issue, XRP_ISSUE))
+        if first is not None:
+            second = tip_quality(psb, Book(XRP_ISSUE, taker_out.issue))
+            if second is not None and composed_quality(first, second) >= threshold:
+                return True
+    return False
 
 
 # -- apply -------------------------------------------------------------------------------------
