@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.unit.flow.builder import XRP, LedgerBuilder, xrp
 from xpay.flow.order_book import book_offers
 from xpay.flow.steps import Book
+from xpay.protocol.flags import lsfDefaultRipple, lsfGlobalFreeze
 
 
 def test_book_offers_best_first_with_owner_funds_run_down() -> None:
@@ -44,3 +45,25 @@ def test_book_offers_charges_the_transfer_fee_to_owner_funds() -> None:
     (only,) = book_offers(b.sb, Book(XRP, b.issue("USD", gw)), 5)
     assert only.taker_gets_funded == b.iou("USD", gw, 8)
     assert only.taker_pays_funded == xrp(16)
+
+
+def test_book_offers_taker_issuer_pays_no_fee_and_global_freeze_unfunds() -> None:
+    """The issuer as taker pays no transfer fee: the offer is fully funded for it. When the
+    issuer freezes globally, every offer but its own is unfunded (zero funds, zero amounts)."""
+    b = LedgerBuilder()
+    gw = b.account("gw", xrp(100000), transfer_rate=1_250_000_000)
+    mm = b.account("mm", xrp(100000))
+    b.trust(mm, b.iou("USD", gw, 1000), balance="10")
+    k_mm = b.offer(mm, xrp(20), b.iou("USD", gw, 10))
+    k_gw = b.offer(gw, xrp(30), b.iou("USD", gw, 10))
+    book = Book(XRP, b.issue("USD", gw))
+    mm_view, gw_view = book_offers(b.sb, book, 5, taker=gw)
+    assert mm_view.offer.key == k_mm and mm_view.taker_gets_funded is None
+    assert gw_view.offer.key == k_gw and gw_view.taker_gets_funded is None
+
+    b.set_account(gw, flags=lsfGlobalFreeze | lsfDefaultRipple)
+    mm_view, gw_view = book_offers(b.sb, book, 5)
+    assert mm_view.owner_funds == b.iou("USD", gw, 0)
+    assert mm_view.taker_gets_funded == b.iou("USD", gw, 0)
+    assert mm_view.taker_pays_funded == xrp(0)
+    assert gw_view.taker_gets_funded is None  # the issuer's own offer stays funded
