@@ -9,6 +9,7 @@ ledger so a test can show that a refused request changed neither.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import selectors
@@ -17,6 +18,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -184,6 +186,15 @@ async def ledger_snapshot(client: APIMethods, config: GatewayConfig, *others: st
 async def running_gateway(config: GatewayConfig) -> AsyncIterator[GatewayService]:
     async with GatewayService(config) as gateway:
         yield gateway
+
+
+def rpc(url: str, method: str, **params: Any) -> dict[str, Any]:
+    """A JSON-RPC call from synchronous test code; the `result` object."""
+    body = json.dumps({"method": method, "params": [params]}).encode()
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        result: dict[str, Any] = json.loads(response.read())["result"]
+    return result
 
 
 def kill(process: subprocess.Popen[str]) -> None:
