@@ -33,7 +33,7 @@ from pathfinding.order_book_db import OrderBookDB, book_of
 from pathfinding.state_diff import state_changes
 from pathfinding.trust_line import LineDirection, PathLine, line_view
 from xpay.amounts import BAD_CURRENCY
-from xpay.ledger.entries import AccountRoot, DirectoryNode, Entry, RippleState
+from xpay.ledger.entries import AccountRoot, DirectoryNode, Entry, Offer, RippleState
 from xpay.ledger.ledger import Ledger
 from xpay.protocol.flags import lsfGlobalFreeze, lsfRequireAuth
 from xpay.protocol.ids import XRP_CURRENCY, AccountID, Currency, Hash256
@@ -45,7 +45,8 @@ class IndexUpdate:
 
     ledger_seq: int
     entries_changed: int
-    """State entries that differ from the previous ledger's (of any type)."""
+    """State entries found changed (of any type; when the caller passes the changed keys,
+    offers and directory pages other than a book's first are skipped unread and uncounted)."""
     lines_changed: int
     """Trust lines created, changed or deleted."""
     book_directories_changed: int
@@ -296,8 +297,13 @@ def _read_changes(
     old_state = before.state
     new_state = after.state
     for key in keys:
-        old = old_state.get(key)
         new = new_state.get(key)
+        kind = type(new)
+        if kind is Offer or (kind is DirectoryNode and not _is_book_root(new)):
+            # Nothing the index files, whatever it was before: an offer, or a directory page
+            # other than a book's first (which page a key is never changes).
+            continue
+        old = old_state.get(key)
         if old is not new and old != new:
             yield key, old, new
 

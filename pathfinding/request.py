@@ -268,17 +268,17 @@ def find_alternatives(
     pathfinders: dict[Currency, Pathfinder | None] = {}
     alternatives: list[dict[str, Any]] = []
     for issue in issues:
-        pathfinder = pathfinders.get(issue.currency, _MISSING)
-        if pathfinder is _MISSING:
-            pathfinder = Pathfinder(index, src, dst, issue.currency, None, dst_amount, request.send_max, budget)
-            if pathfinder.find_paths(level):
-                pathfinder.compute_path_ranks(MAX_PATHS)
+        # One search per currency, shared by the issuers of that currency (rippled).
+        if issue.currency not in pathfinders:
+            search = Pathfinder(index, src, dst, issue.currency, None, dst_amount, request.send_max, budget)
+            if search.find_paths(level):
+                search.compute_path_ranks(MAX_PATHS)
+                pathfinders[issue.currency] = search
             else:
-                pathfinder = None  # a request that cannot have paths in this currency
-            pathfinders[issue.currency] = pathfinder
+                pathfinders[issue.currency] = None  # no path can exist in this currency
+        pathfinder = pathfinders[issue.currency]
         if pathfinder is None:
             continue
-        assert isinstance(pathfinder, Pathfinder)
         paths, full_liquidity = pathfinder.get_best_paths(MAX_PATHS, context.get(issue, []), issue.account)
         context[issue] = paths
 
@@ -333,9 +333,6 @@ def find_alternatives(
             entry["paths_canonical"] = []
         alternatives.append(entry)
     return alternatives
-
-
-_MISSING: Any = object()
 
 
 def ripple_path_find(

@@ -35,18 +35,24 @@ def state_changes(before: SHAMap[T], after: SHAMap[T]) -> Iterator[tuple[bytes, 
 
 
 def _diff(a: _Inner | _Leaf | None, b: _Inner | _Leaf | None, out: list[Change]) -> None:
-    while type(a) is _Inner and type(b) is _Inner:
+    inner = _Inner
+    while type(a) is inner and type(b) is inner:
         a_children = a.children
         b_children = b.children
         # Which of the sixteen branches differ, found at C speed: most are shared.
-        differ = list(compress(_BRANCHES, map(is_not, a_children, b_children)))
-        if len(differ) != 1:
-            for i in differ:
-                _diff(a_children[i], b_children[i], out)
+        differ = compress(_BRANCHES, map(is_not, a_children, b_children))
+        i = next(differ, None)
+        if i is None:
+            return
+        j = next(differ, None)
+        if j is not None:
+            _diff(a_children[i], b_children[i], out)
+            _diff(a_children[j], b_children[j], out)
+            for k in differ:
+                _diff(a_children[k], b_children[k], out)
             return
         # One branch: follow it without a call. Book directories make long chains of these
         # (a book's quality directories share 48 of their 64 key nibbles).
-        i = differ[0]
         a = a_children[i]
         b = b_children[i]
     if a is None:
