@@ -107,6 +107,10 @@ class ApplyView(ReadView, Protocol):
     def raw_destroy_xrp(self, drops: int) -> None: ...
 
 
+_BASE_MEMO_LIMIT = 1 << 20
+"""Base answers an OpenView remembers before it starts over."""
+
+
 class OpenView:
     """Whole transactions' changes over a closed ledger, and the transactions themselves.
 
@@ -114,7 +118,20 @@ class OpenView:
     applied transaction's (blob, metadata blob or None) in application order.
     """
 
-    __slots__ = ("_base", "_fees", "_inserted", "_parent_close_time", "_seq", "_skip", "build", "destroyed_drops", "items", "txs")
+    __slots__ = (
+        "_base",
+        "_base_reads",
+        "_base_succs",
+        "_fees",
+        "_inserted",
+        "_parent_close_time",
+        "_seq",
+        "_skip",
+        "build",
+        "destroyed_drops",
+        "items",
+        "txs",
+    )
 
     def __init__(
         self,
@@ -138,6 +155,12 @@ class OpenView:
         # comes back; then the memo is dropped). Without it a book whose best directories were
         # consumed earlier in the ledger is walked past them one by one, at every crossing.
         self._skip: dict[bytes, bytes | None] = {}
+        # The base's answers, remembered for this view's life (the base never changes): every
+        # transaction reads the same hot entries (a book's best directory, its issuer, busy
+        # accounts), and each base read walks down the state map, ~48 levels for book
+        # directories (they share a 24-byte prefix).
+        self._base_reads: dict[bytes, Entry | None] = {}
+        self._base_succs: dict[bytes, bytes | None] = {}
 
     @property
     def base(self) -> ReadView:
@@ -160,9 +183,12 @@ class OpenView:
         return not self.build
 
     def read(self, k: kl.Keylet[E]) -> E | None:
-        entry = self.items.get(k.key, _ABSENT)
+        key = k.key
+        entry = self.items.get(key, _ABSENT)
         if entry is _ABSENT:
-            return self._base.read(k)
+            entry = self._base_reads.get(key, _ABSENT)
+            if entry is _ABSENT:
+                entry = self._read_base(key)
         # _check, inlined: this is the hottest read there is.
         if entry is None or (k.type is not object and type(entry) is not k.type):
             return None
@@ -171,12 +197,31 @@ class OpenView:
     def read_key(self, key: bytes) -> Entry | None:
         if key in self.items:
             return self.items[key]
-        return self._base.read_key(key)
+        entry = self._base_reads.get(key, _ABSENT)
+        if entry is _ABSENT:
+            return self._read_base(key)
+        return entry  # type: ignore[return-value]
+
+    def _read_base(self, key: bytes) -> Entry | None:
+        reads = self._base_reads
+        if len(reads) >= _BASE_MEMO_LIMIT:
+            reads.clear()  # a view that reads most of a big state: bounded memory
+        entry = reads[key] = self._base.read_key(key)
+        return entry
+
+    def _base_succ(self, key: bytes) -> bytes | None:
+        succs = self._base_succs
+        found = succs.get(key, _ABSENT)
+        if found is _ABSENT:
+            if len(succs) >= _BASE_MEMO_LIMIT:
+                succs.clear()
+            found = succs[key] = self._base.succ(key)
+        return found  # type: ignore[return-value]
 
     def succ(self, key: bytes, last: bytes | None = None) -> bytes | None:
         items = self.items
-        base = self._base
-        nxt = base.succ(key)
+        base_succ = self._base_succ
+        nxt = base_succ(key)
         if nxt is not None and items.get(nxt, True) is None:
             # A run of keys erased here: follow the remembered jumps, then shorten them.
             skip = self._skip
@@ -184,7 +229,7 @@ class OpenView:
             while nxt is not None and items.get(nxt, True) is None:
                 run.append(nxt)
                 jump = skip.get(nxt, _ABSENT)
-                nxt = base.succ(nxt) if jump is _ABSENT else jump  # type: ignore[assignment]
+                nxt = base_succ(nxt) if jump is _ABSENT else jump  # type: ignore[assignment]
             for erased in run:
                 skip[erased] = nxt
         if nxt is not None and last is not None and nxt >= last:
