@@ -56,7 +56,7 @@ class IndexUpdate:
 class PathIndex:
     """Trust lines by account and books by issue for one closed ledger, updated incrementally."""
 
-    __slots__ = ("_books", "_entries", "_flags", "_incoming", "_ledger", "_outgoing", "_paths_out", "_views")
+    __slots__ = ("_books", "_dirty", "_entries", "_flags", "_incoming", "_ledger", "_outgoing", "_paths_out", "_views")
 
     def __init__(self, ledger: Ledger) -> None:
         """Index `ledger` from scratch (one pass over its state: startup, or a ledger far from
@@ -66,14 +66,16 @@ class PathIndex:
         self._entries: dict[AccountID, dict[tuple[AccountID, Currency], RippleState]] = {}
         self._books = OrderBookDB()
         self._flags: dict[AccountID, int] = {}
-        # Derived on first use after a change (most lines a ledger touches are not searched
-        # through before they change again): each account's side of each of its lines (dropped
-        # line by line), and per account its lines in key order, those without NoRipple on its
-        # side, and its paths-out counts (dropped whenever one of its lines changes).
-        self._views: dict[AccountID, dict[tuple[AccountID, Currency], PathLine]] = {}
+        # Derived on first use, so that an update only files entries (most lines a ledger
+        # touches are not searched through before they change again): each account's side of
+        # each line, kept with the entry it was derived from and re-derived when that entry is
+        # replaced; and per account its lines in key order, those without NoRipple on its side
+        # and its paths-out counts, dropped on first use after the account is marked dirty.
+        self._views: dict[AccountID, dict[tuple[AccountID, Currency], tuple[RippleState, PathLine]]] = {}
         self._outgoing: dict[AccountID, tuple[PathLine, ...]] = {}
         self._incoming: dict[AccountID, tuple[PathLine, ...]] = {}
         self._paths_out: dict[AccountID, dict[tuple[Currency, LineDirection], int]] = {}
+        self._dirty: set[AccountID] = set()
         for _key, entry in ledger.state.items():
             self._file(entry, +1)
 
@@ -156,25 +158,22 @@ class PathIndex:
                 self._flags[entry.account] = entry.flags
             else:
                 self._flags.pop(entry.account, None)
-            self._paths_out.pop(entry.account, None)
+            self._dirty.add(entry.account)
         elif type(entry) is DirectoryNode:
             book = book_of(entry)
             if book is not None:
                 self._books.add(book[0], book[1], delta)
-                self._paths_out.pop(book[0].account, None)
+                self._dirty.add(book[0].account)
 
     def _replace_line(self, line: RippleState) -> None:
+        """A line changed in place: the same two accounts, the same currency."""
         low = line.low_limit.issue.account
         high = line.high_limit.issue.account
         currency = line.balance.issue.currency
-        for account, key in ((low, (high, currency)), (high, (low, currency))):
-            self._entries[account][key] = line
-            views = self._views.get(account)
-            if views is not None:
-                views.pop(key, None)
-            self._outgoing.pop(account, None)
-            self._incoming.pop(account, None)
-            self._paths_out.pop(account, None)
+        self._entries[low][high, currency] = line
+        self._entries[high][low, currency] = line
+        self._dirty.add(low)
+        self._dirty.add(high)
 
     def _file_line(self, account: AccountID, peer: AccountID, currency: Currency, line: RippleState, delta: int) -> None:
         mine = self._entries.get(account)
@@ -186,36 +185,43 @@ class PathIndex:
             mine.pop((peer, currency), None)
             if not mine:
                 del self._entries[account]
-        views = self._views.get(account)
-        if views is not None:
-            views.pop((peer, currency), None)
+        self._dirty.add(account)
+
+    def _clean(self, account: AccountID) -> None:
+        """Drop what was derived for an account whose lines, flags or books changed."""
+        self._dirty.discard(account)
         self._outgoing.pop(account, None)
         self._incoming.pop(account, None)
         self._paths_out.pop(account, None)
 
-    def _account_views(self, account: AccountID) -> dict[tuple[AccountID, Currency], PathLine]:
-        """The account's side of each of its lines, computing those not yet (or no longer)
-        cached."""
-        entries = self._entries.get(account)
+    def _view(self, account: AccountID, key: tuple[AccountID, Currency], line: RippleState) -> PathLine:
+        """The account's side of one of its lines, derived again only if the line changed."""
         views = self._views.get(account)
         if views is None:
             views = self._views[account] = {}
-        if entries is None:
-            views.clear()
-        elif len(views) != len(entries):
-            for key, line in entries.items():
-                if key not in views:
-                    views[key] = line_view(line, account)
-        return views
+        cached = views.get(key)
+        if cached is not None and cached[0] is line:
+            return cached[1]
+        view = line_view(line, account)
+        views[key] = (line, view)
+        return view
 
     # Questions the search asks --------------------------------------------------------------
 
     def lines(self, account: AccountID, direction: LineDirection = LineDirection.OUTGOING) -> tuple[PathLine, ...]:
         """The account's lines from its side (rippled's RippleLineCache::getRippleLines)."""
+        if account in self._dirty:
+            self._clean(account)
         if direction is LineDirection.OUTGOING:
             found = self._outgoing.get(account)
             if found is None:
-                found = tuple(sorted(self._account_views(account).values(), key=_line_key))
+                entries = self._entries.get(account, {})
+                views = self._views.get(account)
+                if views is not None and len(views) > len(entries):
+                    # Lines were deleted: forget their views.
+                    for key in [k for k in views if k not in entries]:
+                        del views[key]
+                found = tuple(sorted((self._view(account, k, e) for k, e in entries.items()), key=_line_key))
                 self._outgoing[account] = found
             return found
         found = self._incoming.get(account)
@@ -228,9 +234,12 @@ class PathIndex:
 
     def line(self, account: AccountID, peer: AccountID, currency: Currency) -> PathLine | None:
         """`account`'s side of its line to `peer` in `currency`, if there is one."""
-        if account not in self._entries:
+        mine = self._entries.get(account)
+        if mine is None:
             return None
-        return self._account_views(account).get((peer, currency))
+        key = (peer, currency)
+        entry = mine.get(key)
+        return None if entry is None else self._view(account, key, entry)
 
     def account_flags(self, account: AccountID) -> int | None:
         """The account's flags; None when there is no such account."""
@@ -241,6 +250,8 @@ class PathIndex:
         line to the destination): the books out of (currency, account), plus its lines in the
         currency that carry credit and on which the peer allows rippling and has not frozen it.
         Zero for a missing or globally frozen account."""
+        if account in self._dirty:
+            self._clean(account)
         mine = self._paths_out.get(account)
         if mine is None:
             mine = self._paths_out[account] = {}
