@@ -92,6 +92,11 @@ class PathFindRequest:
 
     def _adjust_level(self, fast: bool, loaded: bool) -> None:
         levels = self._levels
+        asked = self.request.search_level
+        if asked is not None:
+            # Asked for a depth (xpay's search_level): that is this request's normal level.
+            normal = min(asked, levels.max)
+            levels = SearchLevels(min(levels.fast, normal), normal, levels.max)
         if self._level == 0:
             self._level = levels.fast if (loaded or fast) else levels.normal
         elif self._level == levels.fast and not fast:

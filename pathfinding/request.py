@@ -23,6 +23,7 @@ from typing import Any, Final
 from pathfinding.budget import SearchBudget
 from pathfinding.index import PathIndex
 from pathfinding.path import Path, paths_to_json
+from pathfinding.path_table import MAX_SEARCH_LEVEL
 from pathfinding.pathfinder import Pathfinder, largest_amount, minus_one
 from pathfinding.ripple_calc import ripple_calculate, trial_sandbox
 from xpay.amounts import (
@@ -88,6 +89,9 @@ class PathRequestParams:
     empty when the request named none."""
     convert_all: bool
     request_id: Any = None
+    search_level: int | None = None
+    """xpay's `search_level` parameter: search this deep (capped at the node's maximum)
+    instead of the node's normal level. rippled has no such parameter; it ignores it."""
 
 
 def _account(params: Mapping[str, Any], name: str, missing: str, malformed: str) -> AccountID:
@@ -180,6 +184,9 @@ def parse_request(params: Mapping[str, Any]) -> PathRequestParams:
                 issues.add(_issue(currency, chosen))
     if "domain" in params:
         raise PathRequestError("notSupported", "permissioned domains are not supported by xpay")
+    level = params.get("search_level")
+    if level is not None and (type(level) is not int or not 0 <= level <= MAX_SEARCH_LEVEL):
+        raise PathRequestError("invalidParams", f"search_level must be an integer from 0 to {MAX_SEARCH_LEVEL}")
     return PathRequestParams(
         src=src,
         dst=dst,
@@ -188,6 +195,7 @@ def parse_request(params: Mapping[str, Any]) -> PathRequestParams:
         source_issues=tuple(sorted(issues)),
         convert_all=convert_all,
         request_id=params.get("id"),
+        search_level=level,
     )
 
 
@@ -349,7 +357,9 @@ def ripple_path_find(
          "destination_account": ..., "destination_amount": ..., "destination_currencies": [...],
          "source_account": ..., "full_reply": true, ["id": ...]}
 
-    Raises PathRequestError with rippled's token for a bad request. The API adds "status" and,
+    The search runs at the node's normal level, or at the request's `search_level` (an xpay
+    extension: deeper on request, up to the node's maximum). Raises PathRequestError with
+    rippled's token for a bad request. The API adds "status" and,
     when the request named a ledger, the ledger fields (rippled's lookupLedger); for such a
     ledger, pass an index of it (PathIndex(ledger) builds one).
     """
@@ -368,6 +378,7 @@ def ripple_path_find(
     }
     if request.request_id is not None:
         result["id"] = request.request_id
-    result["alternatives"] = find_alternatives(index, request, levels.normal, budget, legacy=True)
+    level = levels.normal if request.search_level is None else min(request.search_level, levels.max)
+    result["alternatives"] = find_alternatives(index, request, level, budget, legacy=True)
     return result
 

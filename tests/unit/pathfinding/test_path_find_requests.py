@@ -105,6 +105,22 @@ def test_a_request_that_finds_nothing_searches_deeper_each_ledger() -> None:
     assert found == [0, 1, 1, 1]
 
 
+def test_search_level_sets_a_requests_normal_depth() -> None:
+    """xpay's search_level on a path_find: the first full answer already searches at level 5."""
+    ledger, who = _world()
+    b = WorldBuilder(base=ledger)
+    b.trust(who["mm"], who["gw1"], "USD", "1000")
+    b.trust(who["mm"], who["gw2"], "EUR", "1000", "500")
+    b.offer(who["mm"], iou("USD", who["gw1"], 100), xrp(200))
+    b.offer(who["mm"], xrp(200), iou("EUR", who["gw2"], 100))
+    ledger = b.close()
+    engine = PathfindingEngine(ledger, PathfindingConfig(levels=SearchLevels(fast=3, normal=4, max=6)))
+    create = _create(who, source_currencies=[{"currency": "USD"}], search_level=5)
+    assert engine.path_find(CLIENT, create)["alternatives"] == []  # the quick answer stays shallow
+    ((_client, message),) = engine.update(_next(ledger))[1]
+    assert len(message["alternatives"]) == 1
+
+
 def test_a_path_that_appears_is_pushed_on_the_next_ledger() -> None:
     ledger, who = _world()
     engine = PathfindingEngine(ledger, PathfindingConfig(levels=SearchLevels(fast=3, normal=3, max=5)))

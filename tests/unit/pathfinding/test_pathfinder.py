@@ -157,3 +157,20 @@ def test_bad_subcommand_names_rippleds_error() -> None:
     with pytest.raises(PathRequestError) as caught:
         engine.path_find("client", {**_params(src, dst), "subcommand": "update"})
     assert caught.value.token == "invalidParams"
+
+
+def test_search_level_asks_for_a_deeper_search_up_to_the_nodes_maximum() -> None:
+    """xpay's `search_level`: the hub route (level 7) at a node whose normal level is 4."""
+    index, src, dst, _gw1, _hubs = _hub_world(2)
+
+    def usd_paths(levels: SearchLevels, **extra: Any) -> int:
+        result = ripple_path_find(index, _params(src, dst, source_currencies=[{"currency": "USD"}], **extra), levels=levels)
+        return sum(len(a["paths_computed"]) for a in result["alternatives"])
+
+    assert usd_paths(SearchLevels(2, 4, 10)) == 0
+    assert usd_paths(SearchLevels(2, 4, 10), search_level=7) == 2
+    assert usd_paths(SearchLevels(2, 4, 6), search_level=7) == 0  # capped at the maximum
+    for bad in (-1, 11, "7", 7.0, True):
+        with pytest.raises(PathRequestError) as caught:
+            ripple_path_find(index, _params(src, dst, search_level=bad), levels=SearchLevels(2, 4, 10))
+        assert caught.value.token == "invalidParams"
