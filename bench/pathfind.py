@@ -66,6 +66,7 @@ class QueryStats:
     found: int
     mean_steps: int
     max_steps: int
+    budget_exhausted: int
 
 
 @dataclass(slots=True)
@@ -120,7 +121,8 @@ def requests(world: World, rng: random.Random, n: int) -> Iterator[dict[str, Any
 def measure_queries(
     index: PathIndex, batch: list[dict[str, Any]], levels: SearchLevels, steps: int | None, profiler: cProfile.Profile | None
 ) -> tuple[list[float], list[float], list[int], int]:
-    """(wall ms, CPU ms, steps) per query, and how many found an alternative."""
+    """(wall ms, CPU ms, steps) per query, and how many found an alternative. A query that
+    ran out of budget has its steps recorded as negative."""
     wall: list[float] = []
     cpu: list[float] = []
     steps_used: list[int] = []
@@ -136,7 +138,7 @@ def measure_queries(
         wall.append((time.perf_counter() - t0) * 1000)
         if profiler is not None:
             profiler.disable()
-        steps_used.append(budget.used)
+        steps_used.append(-budget.used if budget.exhausted else budget.used)
         found += bool(result["alternatives"])
     return wall, cpu, steps_used, found
 
@@ -154,8 +156,9 @@ def query_stats(wall: list[float], cpu: list[float], steps_used: list[int], foun
         cpu_p50_ms=round(_pct(cpu, 0.50), 2),
         cpu_p99_ms=round(_pct(cpu, 0.99), 2),
         found=found,
-        mean_steps=int(statistics.fmean(steps_used)),
-        max_steps=max(steps_used),
+        mean_steps=int(statistics.fmean(abs(s) for s in steps_used)),
+        max_steps=max(abs(s) for s in steps_used),
+        budget_exhausted=sum(1 for s in steps_used if s < 0),
     )
 
 
@@ -482,7 +485,7 @@ def _print_world(info: dict[str, Any]) -> None:
     print(
         f"  ripple_path_find x{q['queries']}: p50 {q['p50_ms']} ms, p90 {q['p90_ms']} ms, p99 {q['p99_ms']} ms, "
         f"max {q['max_ms']} ms (CPU p50 {q['cpu_p50_ms']}, p99 {q['cpu_p99_ms']} ms); found {q['found']}/{q['queries']}; "
-        f"steps mean {q['mean_steps']}, max {q['max_steps']}"
+        f"steps mean {q['mean_steps']}, max {q['max_steps']}, {q['budget_exhausted']} out of budget"
     )
     u = info.get("update")
     if u:
