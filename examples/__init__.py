@@ -1,0 +1,1 @@
+"""Runnable examples; the README walks through them."""
