@@ -62,9 +62,9 @@ from xpay.node.peer_messages import (
     decode_get_ledger,
     decode_get_tx_set,
     decode_proposal,
+    decode_tx_set,
     encode_ledger_data,
     encode_proposal,
-    encode_transactions,
     encode_tx_set,
     encode_validation,
 )
@@ -167,6 +167,9 @@ class RCLConsensusAdaptor:
         self.stats = AdaptorStats()
         self.last_close = LastClose(0, 0)
         self.phase = "accepted"
+        self.cadence_ms: int | None = None
+        """Time between ledger closes to keep to (None: the core's open-time rule alone)."""
+        self._last_close_at: int | None = None
         self.should_propose: Callable[[], bool] = lambda: self._validator
         """Asked at the start of every round: whether to propose in it (the validator service
         says no while it is catching up or disconnected, as rippled's NetworkOPs does)."""
@@ -208,11 +211,24 @@ class RCLConsensusAdaptor:
         return bool(self.master.open.applied)
 
     def open_queue_full(self) -> bool:
-        return len(self.master.open.applied) >= self._max_open
+        """Close early: the open ledger is full, or — xpay's cadence — the ledger is due.
+
+        The core times the open phase from the start of the round (``close_interval_ms``, as
+        rippled's ``ledgerMIN_CLOSE``), so the time between closes is the close interval *plus*
+        the establish phase and the build. When ``cadence_ms`` is set, a ledger holding
+        transactions is also due once that long has passed since the previous close: ledgers
+        then close every ``cadence_ms`` (the core still keeps ``ledger_min_close_ms`` of open
+        time, and the rule that more than half the proposers having closed closes ours)."""
+        if len(self.master.open.applied) >= self._max_open:
+            return True
+        if self.cadence_ms is None or self._last_close_at is None:
+            return False
+        return self._clock() - self._last_close_at >= self.cadence_ms
 
     def on_close(self, prev_ledger: RCLCxLedger, now: int, mode: ConsensusMode) -> RCLTxSet:
         """Our initial position: the open ledger's transactions (rippled's ``onClose``)."""
         self._set_phase("establish")
+        self._last_close_at = now
         if self.master.closed_ledger.hash != prev_ledger.id:
             # The round switched ledgers: the master follows before the build needs it.
             self._queue(lambda: self._follow_quietly(prev_ledger))
@@ -228,18 +244,23 @@ class RCLConsensusAdaptor:
         self.outbox.send(MessageKind.PROPOSAL, encode_proposal(proposal))
 
     def share_tx_set(self, tx_set: RCLTxSet) -> None:
-        # Peers ask for it by ID (GET_TX_SET); holding it is sharing it.
+        """Our position's set goes to every peer with it (a few kilobytes a round), so nobody
+        spends a request round trip fetching it; peers may still ask by ID (GET_TX_SET)."""
         self._remember_set(tx_set)
+        self.outbox.send(
+            MessageKind.TX_SET, encode_tx_set(tx_set.id, [blob for _, blob in tx_set.blobs()])
+        )
 
     def share_tx(self, tx_id: Hash256, holder: RCLTxSet) -> None:
-        """A disputed transaction: into our open ledger, and to every peer once more, so all
-        hold it for the next round (rippled's ``share(Tx)``)."""
+        """A disputed transaction goes into our open ledger, so that if this round leaves it
+        out, our next position holds it (rippled's ``share(Tx)``). Unlike rippled it is not
+        broadcast again: every peer got it with the original relay (QoS 1 over the broker) or
+        with the pushed set that disputes it, and re-sending every disputed transaction on
+        every validator floods the outbox in exactly the rounds that need proposals to move
+        fast."""
         blob = holder.blob(tx_id)
-        if blob is None:
-            return
-        if tx_id not in self.master.open.applied:
+        if blob is not None and tx_id not in self.master.open.applied:
             self.master.submit_relayed(blob)
-        self.outbox.send(MessageKind.TRANSACTIONS, encode_transactions([blob]))
 
     def on_mode_change(self, before: ConsensusMode, after: ConsensusMode) -> None:
         _log.info("consensus mode %s -> %s", before.value, after.value)
@@ -279,6 +300,16 @@ class RCLConsensusAdaptor:
             )
             self.schedule_advance()
         return status
+
+    def on_tx_set(self, envelope: Envelope) -> None:
+        """A peer's position set, pushed with its proposal (checked against its ID)."""
+        set_id, blobs = decode_tx_set(envelope.payload)
+        if set_id in self.tx_sets:
+            return
+        tx_set = RCLTxSet.from_blobs(blobs)
+        if tx_set.id != set_id:
+            raise PeerMessageError("a transaction set that does not hash to its ID")
+        self._on_tx_set_acquired(tx_set)
 
     def serve_tx_set(self, envelope: Envelope) -> bytes | None:
         """GET_TX_SET: the set, if we hold it (silence lets another peer answer)."""
@@ -378,12 +409,25 @@ class RCLConsensusAdaptor:
             self.start_round()
             return
         flags = 0 if result.close_agree else CLOSE_FLAG_NO_CONSENSUS_TIME
+        started = time.monotonic()
         ledger = await self.master.accept(
             self._transactions_of(result.txns), result.close_time, result.close_resolution, flags
         )
         built = RCLCxLedger.child_of(prev, ledger)
         self._add_ledger(built)
         self.stats.built += 1
+        _log.info(
+            "built ledger %d (%d txs, %d ms) %s: %s after %d ms with %d proposers, %d disputed%s",
+            built.seq,
+            len(ledger.txs),
+            round((time.monotonic() - started) * 1000),
+            built.id.hex()[:12],
+            result.state.value,
+            result.round_time,
+            result.proposers,
+            len(result.disputed),
+            ", validating" if result.validate else "",
+        )
         self.last_close = LastClose(result.proposers, result.round_time)
         if result.validate:
             await self._validate(built)
@@ -394,7 +438,8 @@ class RCLConsensusAdaptor:
     async def _validate(self, ledger: RCLCxLedger) -> None:
         assert self._state is not None
         # Durable before it leaves the node: never two ledgers validated at one sequence.
-        await asyncio.to_thread(self._state.record, ledger.seq)
+        if not self._state.covers(ledger.seq):
+            await asyncio.to_thread(self._state.record, ledger.seq)
         validation = Validation(ledger.id, ledger.seq, self._clock(), self._node_id, True)
         signed = SignedValidation(validation, ledger.close_time)
         self.outbox.send(MessageKind.VALIDATION, encode_validation(signed))
