@@ -336,25 +336,20 @@ class ValidatorNode:
             return self._hub.overlay(self.key, unl=self.unl, network_id=config.network_id)
         return MqttOverlay(self.key, unl=self.unl, network_id=config.network_id, config=config.mqtt)
 
-    @contextlib.asynccontextmanager
-    async def _loops(self) -> Any:
-        """The consensus loops in one task group; cancelled (in order of need) on exit."""
-        loops: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = [
-            ("heartbeat", self._heartbeat),
-            ("dispatch", self._dispatch),
-            ("relay", self.relay.run),
-            ("outbox", self.adaptor.outbox.run),
-            ("jobs", self.adaptor.run_jobs),
-            ("inbound-ledgers", self.adaptor.inbound_ledgers.run),
-            ("inbound-tx-sets", self.adaptor.inbound_sets.run),
-        ]
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._guard(name, loop), name=name) for name, loop in loops]
-            try:
-                yield
-            finally:
-                for task in tasks:
-                    task.cancel()
+    def _loops(self) -> _Loops:
+        """The consensus loops in one task group, cancelled on exit."""
+        return _Loops(
+            [
+                ("heartbeat", self._heartbeat),
+                ("dispatch", self._dispatch),
+                ("relay", self.relay.run),
+                ("outbox", self.adaptor.outbox.run),
+                ("jobs", self.adaptor.run_jobs),
+                ("inbound-ledgers", self.adaptor.inbound_ledgers.run),
+                ("inbound-tx-sets", self.adaptor.inbound_sets.run),
+            ],
+            self._guard,
+        )
 
     async def _guard(self, name: str, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
         try:
@@ -472,6 +467,33 @@ class ValidatorNode:
             except PeerMessageError as exc:
                 self.network.malformed += 1
                 _log.debug("malformed %s from %s: %s", envelope.kind.name, envelope.sender.hex()[:16], exc)
+
+
+class _Loops:
+    """An ``asyncio.TaskGroup`` of endless loops, as an async context manager that cancels them
+    on exit (an error in the ``async with`` body propagates as itself, not wrapped)."""
+
+    def __init__(
+        self,
+        loops: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]],
+        guard: Callable[[str, Callable[[], Coroutine[Any, Any, None]]], Coroutine[Any, Any, None]],
+    ) -> None:
+        self._loops = loops
+        self._guard = guard
+        self._group = asyncio.TaskGroup()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def __aenter__(self) -> _Loops:
+        await self._group.__aenter__()
+        self._tasks = [self._group.create_task(self._guard(name, loop), name=name) for name, loop in self._loops]
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await self._group.__aexit__(None, None, None)
 
 
 async def serve_validator(
