@@ -17,7 +17,14 @@ import pytest
 from tests.support.devnet import NodeStreams, fork_check, rpc
 from tests.support.ports import free_port
 from xpay.crypto import KeyPair, sign_transaction
-from xpay.node.devnet import DEVNET_GENESIS_SEED, DEVNET_READY_LINE
+from xpay.node.devnet import (
+    DEVNET_GENESIS_SEED,
+    DEVNET_READY_LINE,
+    DevnetConfig,
+    devnet_validator_configs,
+)
+from xpay.node.validator import open_network_chain
+from xpay.store.ledger_store import LedgerStore
 
 pytestmark = pytest.mark.integration
 
@@ -122,3 +129,24 @@ def test_bad_devnet_flags_are_one_line_errors(args: list[str], message: str, tmp
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+def test_a_data_directory_of_another_genesis_is_a_one_line_error(tmp_path: Path) -> None:
+    config = devnet_validator_configs(DevnetConfig(data_dir=tmp_path, validators=1, base_port=0))[0]
+    store = LedgerStore.open(config.data_dir)
+    try:
+        open_network_chain(store, config)
+    finally:
+        store.close()
+    other = KeyPair.from_entropy(b"other-genesis-ab")
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "xpay.cli", "devnet", "--validators", "1", "--base-port", "0",
+            "--data-dir", str(tmp_path), "--genesis-seed", other.seed,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "genesis account" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -575,6 +575,9 @@ class RCLConsensusAdaptor:
 
     def _add_ledger(self, ledger: RCLCxLedger) -> None:
         self.ledgers[ledger.id] = ledger
+        if len(self.ledgers) > LEDGERS_KEPT + ANCESTRY_WINDOW:
+            # Validation has not advanced for a long while: keep memory bounded anyway.
+            self._prune()
 
     def _prune(self) -> None:
         """Forget ledgers far below the validated one (peers get those from the store)."""

@@ -45,6 +45,7 @@ from xpay.ledger.ledger import DEFAULT_CLOSE_RESOLUTION
 from xpay.node.config import DEFAULT_NETWORK_ID
 from xpay.node.config_file import READY_LINE, render_config
 from xpay.node.ledger_master import network_time, round_close_time
+from xpay.node.standalone import DataDirMismatch
 from xpay.node.validator import Transport, ValidatorConfig, ValidatorEndpoints, ValidatorNode
 from xpay.overlay import Hub, MqttConfig
 
@@ -335,11 +336,11 @@ def devnet_command(args: argparse.Namespace) -> int:
             return _run_processes(config, args.log_level)
         try:
             asyncio.run(_run_in_process(config))
-        except (OSError, BaseExceptionGroup) as error:
+        except (OSError, DataDirMismatch, BaseExceptionGroup) as error:
             cause: BaseException = error
             while isinstance(cause, BaseExceptionGroup):
                 cause = cause.exceptions[0]
-            if not isinstance(cause, OSError):
+            if not isinstance(cause, (OSError, DataDirMismatch)):
                 raise
             print(f"xpay: error: {cause}", file=sys.stderr)
             return 1

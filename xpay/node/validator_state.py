@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Final
 
 FILE_NAME: Final = "validator_state.json"
-LEASE: Final = 8
+LEASE: Final = 4
 """Sequences one durable write covers ahead of the validation that made it."""
 
 
