@@ -13,7 +13,7 @@ What it answers, per account and per issue:
   key order (an owner directory's order within a page), all of them for an OUTGOING account and
   those without NoRipple on its side for an INCOMING one (rippled's getRippleLines);
 * `source_currencies` / `dest_currencies`: rippled's accountSourceCurrencies /
-  accountDestCurrencies, derived from those lines;
+  accountDestCurrencies, derived from those lines (and cached until they change);
 * `books`: the OrderBookDB (books by taker-pays issue);
 * `account_flags(account)`: the account's flags (RequireAuth, GlobalFreeze), None if it does not
   exist;
@@ -56,7 +56,18 @@ class IndexUpdate:
 class PathIndex:
     """Trust lines by account and books by issue for one closed ledger, updated incrementally."""
 
-    __slots__ = ("_books", "_dirty", "_entries", "_flags", "_incoming", "_ledger", "_outgoing", "_paths_out", "_views")
+    __slots__ = (
+        "_account_currencies",
+        "_books",
+        "_dirty",
+        "_entries",
+        "_flags",
+        "_incoming",
+        "_ledger",
+        "_outgoing",
+        "_paths_out",
+        "_views",
+    )
 
     def __init__(self, ledger: Ledger) -> None:
         """Index `ledger` from scratch (one pass over its state: startup, or a ledger far from
@@ -75,6 +86,7 @@ class PathIndex:
         self._outgoing: dict[AccountID, tuple[PathLine, ...]] = {}
         self._incoming: dict[AccountID, tuple[PathLine, ...]] = {}
         self._paths_out: dict[AccountID, dict[tuple[Currency, LineDirection], int]] = {}
+        self._account_currencies: dict[tuple[AccountID, bool], tuple[list[Currency], list[Currency]]] = {}
         self._dirty: set[AccountID] = set()
         for _key, entry in ledger.state.items():
             self._file(entry, +1)
@@ -193,6 +205,8 @@ class PathIndex:
         self._outgoing.pop(account, None)
         self._incoming.pop(account, None)
         self._paths_out.pop(account, None)
+        self._account_currencies.pop((account, True), None)
+        self._account_currencies.pop((account, False), None)
 
     def _view(self, account: AccountID, key: tuple[AccountID, Currency], line: RippleState) -> PathLine:
         """The account's side of one of its lines, derived again only if the line changed."""
@@ -278,20 +292,28 @@ class PathIndex:
     def source_currencies(self, account: AccountID, *, include_xrp: bool) -> list[Currency]:
         """What the account could send (rippled's accountSourceCurrencies): currencies it holds,
         or in which a peer still extends it credit; XRP first when asked for. Sorted."""
-        found = {line.currency for line in self.lines(account) if not line.credit_exhausted}
-        found.discard(BAD_CURRENCY)
-        if include_xrp:
-            found.add(XRP_CURRENCY)
-        return sorted(found)
+        return self._currencies(account, include_xrp)[0]
 
     def dest_currencies(self, account: AccountID, *, include_xrp: bool) -> list[Currency]:
         """What the account could receive (rippled's accountDestCurrencies): currencies in which
         it can take more than it holds; XRP when asked for. Sorted."""
-        found = {line.currency for line in self.lines(account) if line.can_receive}
-        found.discard(BAD_CURRENCY)
-        if include_xrp:
-            found.add(XRP_CURRENCY)
-        return sorted(found)
+        return self._currencies(account, include_xrp)[1]
+
+    def _currencies(self, account: AccountID, include_xrp: bool) -> tuple[list[Currency], list[Currency]]:
+        if account in self._dirty:
+            self._clean(account)
+        key = (account, include_xrp)
+        found = self._account_currencies.get(key)
+        if found is None:
+            lines = self.lines(account)
+            send = {line.currency for line in lines if not line.credit_exhausted}
+            receive = {line.currency for line in lines if line.can_receive}
+            for currencies in (send, receive):
+                currencies.discard(BAD_CURRENCY)
+                if include_xrp:
+                    currencies.add(XRP_CURRENCY)
+            found = self._account_currencies[key] = (sorted(send), sorted(receive))
+        return list(found[0]), list(found[1])
 
     def snapshot(self) -> tuple[dict[AccountID, dict[tuple[AccountID, Currency], RippleState]], object, dict[AccountID, int]]:
         """Everything the index holds, for comparing an updated index with a rebuilt one."""

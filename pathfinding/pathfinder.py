@@ -20,8 +20,9 @@ search works in three stages, as rippled's does:
    payment alone but found no slot is kept aside as the *full liquidity path* (the caller tries
    it if the selection falls short).
 
-Everything the search reads comes from a PathIndex (trust lines, books) and its ledger (account
-flags), and all work is charged to a SearchBudget.
+Everything the search reads comes from a PathIndex (trust lines, books, account flags); the
+trial payments read the index's ledger. All work is charged to a SearchBudget: once it is spent
+the search stops growing paths and ranks no more of them, and answers with what it has.
 """
 
 from __future__ import annotations

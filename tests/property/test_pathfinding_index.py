@@ -37,8 +37,9 @@ def _all_questions(index: PathIndex, accounts: list[AccountID]) -> dict[str, obj
             answers[f"lines {account.hex()} {direction}"] = index.lines(account, direction)
             for code in CODES:
                 answers[f"out {account.hex()} {code} {direction}"] = index.paths_out(currency_from_code(code), account, direction)
-        answers[f"src {account.hex()}"] = index.source_currencies(account, include_xrp=True)
-        answers[f"dst {account.hex()}"] = index.dest_currencies(account, include_xrp=False)
+        for xrp_too in (True, False):
+            answers[f"src {account.hex()} {xrp_too}"] = index.source_currencies(account, include_xrp=xrp_too)
+            answers[f"dst {account.hex()} {xrp_too}"] = index.dest_currencies(account, include_xrp=xrp_too)
         answers[f"flags {account.hex()}"] = index.account_flags(account)
         for peer in accounts:
             for code in CODES:
