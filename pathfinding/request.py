@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from pathfinding.budget import SearchBudget
+from pathfinding.budget import FLOW_STEPS, SearchBudget
 from pathfinding.index import PathIndex
 from pathfinding.path import Path, paths_to_json
 from pathfinding.path_table import MAX_SEARCH_LEVEL
@@ -297,6 +297,9 @@ def find_alternatives(
         else:
             source_account = src
         max_amount = request.send_max if request.send_max is not None else minus_one(_issue(issue.currency, source_account))
+        # The estimate is made even past the budget (one run per source issue): charged, not
+        # refused, so the steps spent tell the whole cost.
+        budget.spend(FLOW_STEPS)
         rc = ripple_calculate(
             trial_sandbox(index.ledger),
             max_amount,
