@@ -19,6 +19,19 @@ lines / 500 books / 50,000 offers):
 * **best route** (`--exhaustive N`): on N small random worlds, the engine's best alternative is
   compared with the best single path an exhaustive search of the same path shapes finds
   (pathfinding.exhaustive): delivered amount for the same SendMax.
+
+Measured on a shared 2-core VM (CPython 3.11), search level 4, gc frozen after loading:
+
+    world            p50      p99      index update / 1000-tx ledger (from ledgers | given keys)
+    1k accounts      5.5 ms   14 ms     9 ms |  8 ms
+    3k accounts      8.8 ms   24 ms    16 ms | 11 ms
+    10k accounts     7.6 ms   18 ms    22 ms | 13 ms   (level 6: p50 38 ms, p99 78-112 ms)
+
+Query time is bounded by the trial payments that rank each candidate path (two engine runs per
+path, ~0.5-1 ms each) and then by the search's walk over gateways' lines; it grows with the
+number of complete paths a level admits far more than with the world. The index update is
+bounded by the walk over the state maps' differing nodes (~1.3 us a node, ~13,000 nodes per
+1000-tx ledger, half of them the single-branch chains above book directories).
 """
 
 from __future__ import annotations
