@@ -257,7 +257,7 @@ class MarketMaker:
                 continue
             replaces = current.sequence if current is not None and remaining is not None else None
             plan.append((slot, self._offer(want, replaces), want, f"{slot[0]} {slot[1]}: {reason}"))
-        known = {item.sequence for item in placed.values()}
+        known = {item.sequence for item in self.state.placed.values()} | {item.sequence for item in placed.values()}
         for sequence in sorted(set(offers) - known):
             if not any(isinstance(tx, OfferCreate) and tx.offer_sequence == sequence for _, tx, _, _ in plan):
                 plan.append((None, OfferCancel(account=self.address, offer_sequence=sequence), None,
@@ -276,6 +276,8 @@ class MarketMaker:
                     placed.pop(target, None)
                     if not record.succeeded:
                         _log.warning("market maker: %s: %s", what, record.engine_result)
+        _log.debug("market maker cycle %d at %s: holds %s / %s; %s", self.state.cycle + 1, rate, base_held,
+                   quote_held, [what for _, _, _, what in plan] or "nothing to change")
         self.state = QuoteState(
             cycle=self.state.cycle + 1, rate=rate, placed=placed, base_held=base_held, quote_held=quote_held,
             last_actions=tuple(what for _, _, _, what in plan), stale=stale,

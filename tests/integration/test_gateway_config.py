@@ -115,6 +115,7 @@ async def test_an_unfunded_issuing_address_stops_the_gateway_before_it_creates_i
     assert not book.exists()
 
 
+@pytest.mark.slow
 async def test_a_good_configuration_runs_the_gateway_process_until_sigterm(
     client: WebSocketClient, network: DevnetProcess, tmp_path: Path
 ) -> None:
