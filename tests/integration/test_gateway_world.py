@@ -230,3 +230,32 @@ async def test_a_gateway_configures_its_addresses_once_and_is_idempotent_on_rest
         config.issuing.address, "USD", Decimal(1_000_000_000), True)
     async with running_gateway(config) as again:
         assert again.setup_steps == [], "a second start finds every setting in place"
+
+
+async def test_a_customers_line_is_authorised_only_when_the_bank_approves(
+    client: WebSocketClient, network: DevnetProcess, tmp_path: Path
+) -> None:
+    alice, carol = Wallet.generate(), Wallet.generate()
+    config = await funded_gateway_config(client, network, tmp_path, alice, carol)
+    async with running_gateway(config) as gateway:
+        await onboard(client, gateway, "alice", alice)
+        await gateway.deposit("w1", "alice", "USD", Decimal(10))
+        await trust(client, carol, config)
+        pending = await gateway.register_customer("carol", carol.address, "Carol")
+        assert pending.status == "pending"
+        (line,) = [line async for line in client.account_lines(carol.address, ledger_index="validated")]
+        assert not line.peer_authorized, "registered but not approved: not authorised"
+        # Under RequireAuth nobody can pay Carol the bank's USD before the bank approves her.
+        refused = await client.submit_and_wait(
+            Payment(account=alice.address, destination=carol.address, amount=iou("1", "USD", config.issuing.address),
+                    send_max=iou("1.002", "USD", config.issuing.address)), alice, check=False)
+        assert refused.engine_result != "tesSUCCESS"
+        approved = await gateway.approve_customer("carol")
+        assert approved.status == "approved" and approved.approved_at is not None
+        (line,) = [line async for line in client.account_lines(carol.address, ledger_index="validated")]
+        assert line.peer_authorized
+        paid = await client.submit_and_wait(
+            Payment(account=alice.address, destination=carol.address, amount=iou("1", "USD", config.issuing.address),
+                    send_max=iou("1.002", "USD", config.issuing.address)), alice)
+        assert paid.succeeded
+        assert (await gateway.approve_customer("carol")) == approved, "approving again changes nothing"

@@ -14,6 +14,7 @@ from gateways.market_maker.config import load_market_maker_config, parse_issue
 from gateways.market_maker.rates import FileRate, FixedRate, HttpRate, RateUnavailable, parse_rate
 from gateways.toml_config import ConfigError
 from xpay.amounts import XRP_ISSUE
+from xpay.cli import main
 from xpay.client import Wallet, issue
 
 MAKER, ISSUER = Wallet.generate(), Wallet.generate()
@@ -139,3 +140,12 @@ async def test_an_http_source_reads_text_or_json_and_an_error_status_is_unavaila
         await runner.cleanup()
     with pytest.raises(RateUnavailable):
         await source.read()  # nobody listens any more
+
+
+def test_xpay_market_maker_with_a_bad_file_is_a_one_line_error(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, GOOD.replace('value = "0.5"', "value = 0.5"))
+    assert main(["market-maker", "--config", str(path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("xpay: error: rate.value") and len(err.splitlines()) == 1
+    assert MAKER.seed not in err
