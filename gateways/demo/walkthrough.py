@@ -190,9 +190,9 @@ class Walkthrough:
                                                    EU_TRANSFER_RATE)) as eu_bank,
             ):
                 out(f"2. The banks start their gateways ({len(us_bank.setup_steps) + len(eu_bank.setup_steps)} "
-                    "settings on the ledger): DefaultRipple, TransferRate, RequireAuth and RequireDest on each "
-                    "issuing address;")
-                out("   each operational address trusts its issuing address and is authorised by it.")
+                    "settings on the ledger):")
+                out("     each issuing address gets DefaultRipple, TransferRate, RequireAuth and RequireDest;")
+                out("     each operational address trusts its issuing address and is authorised by it.")
                 out("")
                 await self._onboard(client, us_bank, eu_bank)
                 await self._deposit(us_bank, eu_bank)
@@ -393,8 +393,7 @@ class Walkthrough:
 
     async def _reconcile(self, us_bank: GatewayService, eu_bank: GatewayService) -> tuple[ReconciliationReport, ...]:
         reports = []
-        self.out("9. Reconciliation: what each issuing address owes on the ledger (gateway_balances) against "
-                 "the bank's book:")
+        self.out("9. Reconciliation: what each issuing address owes on the ledger against its bank's book:")
         for name, bank in (("US Bank", us_bank), ("EU Bank", eu_bank)):
             report = await bank.reconcile()
             reports.append(report)
