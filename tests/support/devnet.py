@@ -13,6 +13,7 @@ import json
 import urllib.request
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from xpay.api.facade import LedgerClosedEvent, NodeEvent, TransactionEvent
 from xpay.consensus import ConsensusParms
 from xpay.crypto import KeyPair, sign_transaction
 from xpay.node.devnet import Devnet, DevnetConfig, ValidatorProcess, devnet_validator_configs
-from xpay.node.validator import ValidatorNode
+from xpay.node.validator import ValidatorNode, network_parms
 from xpay.overlay import Hub
 
 NETWORK_ID = 21337
@@ -32,15 +33,9 @@ FAST = 0.25
 
 
 def fast_parms(close_interval: float = FAST) -> ConsensusParms:
-    """Consensus timing for tests: short rounds, and a short wait for a lone validator."""
-    interval = round(close_interval * 1000)
-    return ConsensusParms(
-        close_interval_ms=interval,
-        idle_interval_ms=interval,
-        ledger_min_consensus_ms=100,
-        ledger_max_consensus_ms=1000,
-        ledger_max_pause_ms=2000,
-    )
+    """The networked nodes' timing at a test's close interval, with a shorter wait for a lone
+    validator (max consensus), so partitions and restarts resolve quickly."""
+    return replace(network_parms(close_interval), ledger_max_consensus_ms=1000, ledger_max_pause_ms=2000)
 
 
 def devnet_config(data_dir: Path, validators: int = 4, **overrides: Any) -> DevnetConfig:

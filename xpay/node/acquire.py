@@ -142,6 +142,8 @@ class InboundTransactions:
     async def _fetch(self, set_id: Hash256) -> RCLTxSet | None:
         for attempt in range(ATTEMPTS):
             peer = self._wishes.sources.get(set_id) if attempt % 2 == 0 else None
+            if peer == self._overlay.node_id:
+                peer = None
             try:
                 reply = await self._overlay.request(
                     MessageKind.GET_TX_SET, encode_get_tx_set(set_id), peer=peer, timeout=self._timeout
@@ -188,11 +190,6 @@ class InboundLedgers:
         if self._wishes.want(ledger_id, source):
             self.stats.requested += 1
 
-    @property
-    def busy(self) -> bool:
-        """Whether a fetch is wanted or in progress."""
-        return bool(self._wishes.sources)
-
     async def run(self) -> None:
         wishes = self._wishes
         while True:
@@ -201,13 +198,18 @@ class InboundLedgers:
                 await asyncio.sleep(self._delay)
             failed = False
             if self._have(ledger_id) is None:
-                failed = not await self._acquire(ledger_id, wishes.sources.get(ledger_id))
+                failed = not await self.acquire(ledger_id, wishes.sources.get(ledger_id))
             wishes.done(ledger_id, failed=failed)
-            if failed:
-                self.stats.failed += 1
+
+    async def acquire(self, ledger_id: Hash256, source: NodeID | None = None) -> bool:
+        """Fetch the ledger and every missing ancestor down to one we hold, rebuild them
+        upwards (each handed to ``on_ledger``); False if that could not be done."""
+        done = await self._acquire(ledger_id, source)
+        if not done:
+            self.stats.failed += 1
+        return done
 
     async def _acquire(self, ledger_id: Hash256, source: NodeID | None) -> bool:
-        """Fetch the ledger and every missing ancestor down to one we hold; rebuild upwards."""
         pending: list[LedgerData] = []
         wanted = ledger_id
         parent: RCLCxLedger | None = None
@@ -267,6 +269,8 @@ class InboundLedgers:
         timeout = SNAPSHOT_TIMEOUT if mode is LedgerMode.SNAPSHOT else LEDGER_TIMEOUT
         for attempt in range(ATTEMPTS):
             peer = source if attempt % 2 == 0 else self._another_peer(source, attempt)
+            if peer == self._overlay.node_id:
+                peer = None
             try:
                 reply = await self._overlay.request(
                     MessageKind.GET_LEDGER, encode_get_ledger(ledger_id, mode), peer=peer, timeout=timeout

@@ -270,14 +270,14 @@ class RCLConsensusAdaptor:
     def on_proposal(self, envelope: Envelope) -> None:
         now = self._clock()
         proposal = decode_proposal(envelope.payload, envelope.sender, now)
-        _remember(self._set_sources, proposal.position, envelope.sender)
-        _remember(self._ledger_sources, proposal.prev_ledger, envelope.sender)
+        self._remember_source(self._set_sources, proposal.position, envelope.sender)
+        self._remember_source(self._ledger_sources, proposal.prev_ledger, envelope.sender)
         self.consensus.peer_proposal(now, proposal)
 
     def on_validation(self, signed: SignedValidation) -> ValStatus:
         """A validation, from a peer (signature checked by the overlay) or our own."""
         validation = signed.validation
-        _remember(self._ledger_sources, validation.ledger_id, validation.node_id)
+        self._remember_source(self._ledger_sources, validation.ledger_id, validation.node_id)
         status = self.consensus.got_validation(self._clock(), validation)
         if status is ValStatus.CONFLICTING:
             self.stats.conflicts += 1
@@ -598,17 +598,21 @@ class RCLConsensusAdaptor:
         self._remember_set(tx_set)
         self.consensus.got_tx_set(self._clock(), tx_set)
 
+    def _remember_source(self, table: OrderedDict[Hash256, NodeID], key: Hash256, peer: NodeID) -> None:
+        """Remember which peer named a set or ledger: the first one to ask for it."""
+        if peer == self._node_id:
+            return
+        table[key] = peer
+        table.move_to_end(key)
+        while len(table) > SOURCES_KEPT:
+            table.popitem(last=False)
+
     def _set_phase(self, phase: str) -> None:
         if phase != self.phase:
             self.phase = phase
             self.master.publish(ConsensusPhaseEvent(phase))
 
 
-def _remember(table: OrderedDict[Hash256, NodeID], key: Hash256, value: NodeID) -> None:
-    table[key] = value
-    table.move_to_end(key)
-    while len(table) > SOURCES_KEPT:
-        table.popitem(last=False)
 
 
 def _decode_all(blobs: Iterable[bytes]) -> list[Transaction]:

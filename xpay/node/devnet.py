@@ -301,7 +301,12 @@ def add_devnet_command(subparsers: Any) -> None:
     parser.add_argument("--validators", type=int, default=4, help="how many validators (default 4)")
     parser.add_argument("--close-interval", type=float, default=1.0, help="seconds a ledger stays open (default 1)")
     parser.add_argument("--transport", choices=("inproc", "mqtt"), default="inproc", help="overlay (default inproc)")
-    parser.add_argument("--broker", default="mqtt://127.0.0.1:1883", help="MQTT broker URL (with --transport mqtt)")
+    parser.add_argument(
+        "--broker",
+        default="mqtt://127.0.0.1:1883",
+        help="MQTT broker URL (with --transport mqtt); give mosquitto max_queued_messages 100000, "
+        "its default of 1000 drops messages to a validator that falls behind",
+    )
     parser.add_argument("--processes", action="store_true", help="one OS process per validator (needs mqtt)")
     parser.add_argument("--base-port", type=int, default=5005, help="validator i serves its API on P+i (default 5005)")
     parser.add_argument("--host", default="127.0.0.1", help="address the APIs listen on (default 127.0.0.1)")
