@@ -338,22 +338,24 @@ class Walkthrough:
         )
 
     async def _find_path(self, client: APIMethods, destination: STAmount) -> tuple[Decimal, tuple[PaymentPath, ...], str]:
-        """(USD cost, paths, how they were found): ripple_path_find, or — on a node that does not
-        serve it — the one-book path priced from book_offers."""
+        """(USD cost, paths, how they were found): ripple_path_find's cheapest USD alternative; or,
+        when the node cannot answer (a node without pathfinding says unknownCmd or notSupported),
+        the one-book path priced from book_offers, saying why."""
         try:
             found = await client.ripple_path_find(self.alice.address, self.bob.address, destination,
                                                   source_currencies=[self.usd])
         except RPCError as error:
-            if error.name != "unknownCmd":
-                raise
-            return await self._path_from_book(client), ((PathStep(currency="EUR", issuer=self.eu_cold.address),),), \
-                "this node does not serve ripple_path_find: the path through the USD/EUR book, priced from book_offers"
-        alternatives = [alt for alt in found.alternatives if not alt.source_amount.native
-                        and issue_to_json(alt.source_amount.issue)["currency"] == "USD"]
-        if not alternatives:
-            raise RuntimeError("ripple_path_find found no way to deliver EUR to Bob paying USD")
-        best = min(alternatives, key=lambda alt: amount_value(alt.source_amount))
-        return amount_value(best.source_amount), best.paths, "ripple_path_find"
+            why = f"ripple_path_find answered {error.name}"
+        else:
+            alternatives = [alt for alt in found.alternatives if not alt.source_amount.native
+                            and issue_to_json(alt.source_amount.issue)["currency"] == "USD"]
+            if alternatives:
+                best = min(alternatives, key=lambda alt: amount_value(alt.source_amount))
+                return amount_value(best.source_amount), best.paths, "ripple_path_find"
+            why = "ripple_path_find found no USD alternative"
+        book_path = ((PathStep(currency="EUR", issuer=self.eu_cold.address),),)
+        return (await self._path_from_book(client), book_path,
+                f"{why}: the path through the USD/EUR book instead, priced from book_offers")
 
     async def _path_from_book(self, client: APIMethods) -> Decimal:
         """USD Alice would spend through the book's best offers. In a payment the taker pays both

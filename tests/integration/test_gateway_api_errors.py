@@ -106,6 +106,7 @@ async def test_bad_requests_get_clear_json_errors_and_change_nothing(
         assert await ledger_snapshot(client, config, alice.address, pending.address) == ledger_before
 
 
+@pytest.mark.slow
 async def test_with_a_token_every_request_must_present_it(
     client: WebSocketClient, network: DevnetProcess, tmp_path: Path
 ) -> None:

@@ -73,6 +73,7 @@ async def test_a_deposit_retried_three_times_over_the_api_issues_once(
     assert await usd_balance(client, alice, config.issuing.address) == Decimal("125.5")
 
 
+@pytest.mark.slow
 async def test_a_request_id_reused_for_another_deposit_is_a_conflict_and_changes_nothing(
     client: WebSocketClient, network: DevnetProcess, tmp_path: Path
 ) -> None:
@@ -139,6 +140,7 @@ async def test_a_signed_payment_stored_before_a_crash_is_resubmitted_not_signed_
     assert [record.hash for record in paid] == [first.tx_hash, signed.hash]
 
 
+@pytest.mark.slow
 async def test_a_stored_payment_that_expired_unapplied_is_signed_again_once(
     client: WebSocketClient, network: DevnetProcess, tmp_path: Path
 ) -> None:

@@ -1,7 +1,7 @@
 """The world the gateway, market-maker and demo integration tests run in, and checks of it.
 
 `network` is a real `xpay devnet` process (four validators reaching consensus over the in-process
-overlay, a ledger every 0.25 s), started once per test module; each test makes its own accounts,
+overlay, a ledger every 0.25 s), started once for every module that uses it; each test makes its own accounts,
 funded from the genesis account, so tests share the network but not state. The helpers build a
 gateway's configuration with fresh addresses, onboard customers, and snapshot a book and the
 ledger so a test can show that a refused request changed neither.
@@ -97,12 +97,26 @@ class DevnetProcess:
         return status
 
 
-@pytest.fixture(scope="module")
+_shared: DevnetProcess | None = None
+_users = 0
+
+
+@pytest.fixture(scope="session")
 def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevnetProcess]:
-    devnet = DevnetProcess(tmp_path_factory.mktemp("devnet") / "net")
-    devnet.start()
-    yield devnet
-    assert devnet.stop() == 0
+    """One devnet for every module that uses it (each module that imports this fixture gets its
+    own session-scoped copy of it; they share the process, which the last one stops)."""
+    global _shared, _users
+    if _shared is None:
+        _shared = DevnetProcess(tmp_path_factory.mktemp("devnet") / "net")
+        _shared.start()
+    _users += 1
+    try:
+        yield _shared
+    finally:
+        _users -= 1
+        if _users == 0:
+            devnet, _shared = _shared, None
+            assert devnet.stop() == 0
 
 
 @pytest.fixture
