@@ -16,7 +16,7 @@ from typing import Any, Final
 from xpay.api.context import Method, RpcContext
 from xpay.api.errors import RpcError
 from xpay.api.facade import NodeBusy, NodeFacade
-from xpay.api.handlers import account, books, gateway, ledger, server, subscribe, transaction
+from xpay.api.handlers import account, books, gateway, ledger, paths, server, subscribe, transaction
 from xpay.api.params import is_int
 from xpay.api.subscriptions import Subscriber, Subscriptions
 
@@ -27,6 +27,7 @@ METHODS: Final[dict[str, Method]] = {
     **ledger.METHODS,
     **account.METHODS,
     **books.METHODS,
+    **paths.METHODS,
     **gateway.METHODS,
     **transaction.METHODS,
     **subscribe.METHODS,

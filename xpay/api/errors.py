@@ -35,6 +35,7 @@ ERROR_INFO: Final[Mapping[str, tuple[int, str]]] = {
     "invalidHotWallet": (30, "Invalid hotwallet."),
     "invalidParams": (31, "Invalid parameters."),
     "unknownCmd": (32, "Unknown method."),
+    "noPathRequest": (33, "No pathfinding request in progress."),
     "actMalformed": (35, "Account malformed."),
     "badIssuer": (41, "Issuer account malformed."),
     "badMarket": (42, "No such market."),

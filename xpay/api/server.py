@@ -23,7 +23,7 @@ import asyncio
 import hmac
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final
 
@@ -33,6 +33,7 @@ from aiohttp import WSMsgType, web
 from xpay.api.dispatch import execute
 from xpay.api.errors import RpcError
 from xpay.api.facade import NodeFacade
+from xpay.api.pathfinding_service import PathfindingService, PathfindingServiceConfig
 from xpay.api.subscriptions import CLOSE, SLOW_CONSUMER_CLOSE_CODE, Subscriber, Subscriptions, dumps
 
 _log = logging.getLogger(__name__)
@@ -56,6 +57,8 @@ class ApiConfig:
     """Messages queued to one WebSocket before it counts as a slow consumer."""
     ws_inflight: int = 256
     """Requests one WebSocket connection may have in progress at once."""
+    pathfinding: PathfindingServiceConfig | None = field(default_factory=PathfindingServiceConfig)
+    """ripple_path_find and path_find (None: not served, rippled's PATH_SEARCH_MAX = 0)."""
 
 
 def _error_body(error: RpcError, request: Any = None) -> dict[str, Any]:
@@ -76,7 +79,8 @@ class ApiServer:
     def __init__(self, node: NodeFacade, config: ApiConfig) -> None:
         self.node = node
         self.config = config
-        self.subscriptions = Subscriptions(lambda: node.info)
+        self.pathfinding = None if config.pathfinding is None else PathfindingService(node, config.pathfinding)
+        self.subscriptions = Subscriptions(lambda: node.info, self.pathfinding)
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         self._sockets: set[web.WebSocketResponse] = set()
@@ -93,6 +97,8 @@ class ApiServer:
         self._site = web.TCPSite(self._runner, self.config.host, self.config.port)
         await self._site.start()
         self._unlisten = self.node.add_listener(self.subscriptions.on_event)
+        if self.pathfinding is not None:
+            await self.pathfinding.start()  # the index warms up in the background
         return self
 
     async def __aexit__(
@@ -104,6 +110,8 @@ class ApiServer:
             await ws.close(code=GOING_AWAY, message=b"server stopping")
         if self._runner is not None:
             await self._runner.cleanup()
+        if self.pathfinding is not None:
+            await self.pathfinding.stop()
 
     @property
     def port(self) -> int:

@@ -29,6 +29,7 @@ from xpay.api.facade import (
     ValidationEvent,
 )
 from xpay.api.json_forms import close_time_iso, hex_upper, tx_and_meta_json
+from xpay.api.pathfinding_service import PathfindingService
 from xpay.ledger.ledger import Ledger
 from xpay.protocol.ids import AccountID
 from xpay.protocol.ter import engine_result_message, ter_from_code
@@ -156,8 +157,11 @@ def _forget(table: dict[Any, set[Subscriber]], key: Any, subscriber: Subscriber)
 class Subscriptions:
     """Who listens to what, and the fan-out of node events to them."""
 
-    def __init__(self, info: Callable[[], NodeInfo]) -> None:
+    def __init__(self, info: Callable[[], NodeInfo], pathfinding: PathfindingService | None = None) -> None:
         self._info = info
+        self.pathfinding = pathfinding
+        """The standing path_find requests live with the connections (rippled's InfoSub holds
+        its PathRequest); None on a node that does not serve pathfinding."""
         self._streams: dict[str, set[Subscriber]] = {name: set() for name in STREAMS}
         self._accounts: dict[AccountID, set[Subscriber]] = {}
         self._books: dict[tuple[Issue, Issue], set[Subscriber]] = {}
@@ -199,6 +203,8 @@ class Subscriptions:
     def remove(self, subscriber: Subscriber) -> None:
         """Forget a connection that closed."""
         self.unsubscribe(subscriber, list(subscriber.streams), list(subscriber.accounts), list(subscriber.books))
+        if self.pathfinding is not None:
+            self.pathfinding.forget(subscriber)
 
     @property
     def subscriber_count(self) -> int:
