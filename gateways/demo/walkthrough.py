@@ -94,6 +94,8 @@ class PaymentFigures:
     market_maker_eur_paid: Decimal
     settlement_seconds: float
     path: str
+    path_found_by: str
+    """"ripple_path_find", or why the path was priced from book_offers instead."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +336,7 @@ class Walkthrough:
             tx_hash=record.hash, ledger_index=record.ledger_index, engine_result=record.engine_result or "",
             delivered=delivered, source_paid=paid, quoted_cost=cost, network_fee_drops=fee_drops,
             us_transfer_fee=us_fee, eu_transfer_fee=eu_fee, market_maker_usd_received=maker_usd,
-            market_maker_eur_paid=maker_eur, settlement_seconds=settled, path=path_text,
+            market_maker_eur_paid=maker_eur, settlement_seconds=settled, path=path_text, path_found_by=how,
         )
 
     async def _find_path(self, client: APIMethods, destination: STAmount) -> tuple[Decimal, tuple[PaymentPath, ...], str]:

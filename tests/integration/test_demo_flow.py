@@ -43,6 +43,8 @@ async def test_alice_pays_bob_eur_100_in_usd_through_the_market_makers_book(
         < Decimal("1e-9")
     assert payment.source_paid <= payment.quoted_cost * Decimal("1.01")
     assert payment.network_fee_drops >= 10
+    assert payment.path_found_by == "ripple_path_find"
+    assert payment.quoted_cost == payment.source_paid, "the path's estimate is what the payment cost"
     assert "order book USD→EUR" in payment.path and payment.path.startswith("Alice") and payment.path.endswith("Bob")
 
     assert (result.withdrawal.customer_id, result.withdrawal.amount, result.withdrawal.status) == (
