@@ -25,14 +25,12 @@ open ledger the transaction is recorded without metadata, as rippled's ApplyStat
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from xpay.amounts import STAmount, XRPAmount
-from xpay.codec.native import encode_native
+from xpay.codec.native import decode_native, encode_native
 from xpay.ledger import keylet
-from xpay.ledger.entries import Entry, Offer
+from xpay.ledger.entries import Offer
 from xpay.ledger.metadata import build_metadata
 from xpay.ledger.transfers import offer_delete
 from xpay.ledger.views import ERASE, INSERT, OpenView, Sandbox
@@ -58,18 +56,23 @@ UNFUNDED_OFFER_REMOVE_LIMIT: Final = 1000
 """rippled's unfundedOfferRemoveLimit: at most this many offers removed after a tec."""
 
 
-@dataclass(frozen=True, slots=True)
-class ApplyResult:
+class ApplyResult(NamedTuple):
     """What applying a transaction did: its result, whether it is in the view now (tes or a
-    claimed tec), and its metadata (native form) when the view is being built."""
+    claimed tec), and, when the view is being built, its metadata as recorded (the serialised
+    blob; `metadata` decodes it). A NamedTuple: one is built for every transaction."""
 
     result: TER
     applied: bool
-    metadata: dict[str, Any] | None = None
+    meta_blob: bytes | None = None
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        """The metadata in native form (decoded from the blob), or None outside a build."""
+        return None if self.meta_blob is None else decode_native(self.meta_blob)
 
 
 def _is_tec(result: TER) -> bool:
-    return result >= 100
+    return result >= _TEC_MIN
 
 
 def transactor_for(tx: Transaction) -> Transactor | None:
@@ -138,7 +141,7 @@ def run_transactor(
         if result is not SUCCESS:
             return ApplyResult(result, False)
         result = _preclaim(transactor, PreclaimContext(view, tx, rules, flags))
-        if result is not SUCCESS and not _is_tec(result):
+        if result is not SUCCESS and result < _TEC_MIN:
             return ApplyResult(result, False)
         return _apply(view, tx, rules, flags, transactor, result)
     except Exception:
@@ -146,6 +149,12 @@ def run_transactor(
         # bug; the transaction changes nothing and the node carries on.
         _log.exception("applying %s raised", tx)
         return ApplyResult(Tef.tefEXCEPTION, False)
+
+
+_TEC_MIN: Final = 100
+"""tec results are 100 and up (rippled's isTecClaim)."""
+_FAIL_HARD: Final = int(ApplyFlags.tapFAIL_HARD)
+_RETRY: Final = int(ApplyFlags.tapRETRY)
 
 
 def _apply(
@@ -162,43 +171,40 @@ def _apply(
     outcome: Outcome | None = None
     if result is SUCCESS:
         result, outcome = _do_apply(sandbox, tx, rules, flags, transactor, fee)
-    applied = result is SUCCESS
 
     if len(sandbox.items) > OVERSIZE_METADATA_CAP:
         result = Tec.tecOVERSIZE
-    if _is_tec(result):
-        if flags & ApplyFlags.tapFAIL_HARD or (
-            flags & ApplyFlags.tapRETRY and result not in ALWAYS_CLAIMED
-        ):
+    if result >= _TEC_MIN:
+        if int(flags) & _FAIL_HARD or (int(flags) & _RETRY and result not in ALWAYS_CLAIMED):
             # A hard-fail submission does nothing; a retry pass tries a tec again later.
             return ApplyResult(result, False)
         result, fee = _reset(sandbox, tx, fee, result)
         if outcome is not None and outcome.removable_offers and _is_tec(result):
             _remove_offers(sandbox, outcome.removable_offers)
         applied = _is_tec(result)
+    else:
+        applied = result is SUCCESS
 
     if applied:
-        result = check_invariants(tx, result, fee, view, _unsorted(sandbox))
+        result = check_invariants(tx, result, fee, view, sandbox.items)
         if result is Tec.tecINVARIANT_FAILED:
             reset_result, fee = _reset(sandbox, tx, fee, result)
             if reset_result is not result:
                 result = reset_result
             if result is SUCCESS or _is_tec(result):
-                result = check_invariants(tx, result, fee, view, _unsorted(sandbox))
+                result = check_invariants(tx, result, fee, view, sandbox.items)
         applied = result is SUCCESS or _is_tec(result)
     if not applied:
         return ApplyResult(result, False)
 
     sandbox.destroy_xrp(fee)
+    if not view.build:
+        # The open ledger: the changes and the transaction, without metadata.
+        sandbox.apply()
+        view.add_tx(tx.id, tx.blob, None)
+        return ApplyResult(result, True)
     delivered = outcome.delivered if outcome is not None and result is SUCCESS else None
     return ApplyResult(result, True, _commit(view, sandbox, tx, result, delivered))
-
-
-def _unsorted(sandbox: Sandbox) -> Iterator[tuple[bytes, int, Entry]]:
-    """The sandbox's changes in no particular order: the invariants do not care, and sorting is
-    for metadata."""
-    for key, (action, entry) in sandbox.items.items():
-        yield key, action, entry
 
 
 def _do_apply(
@@ -259,13 +265,10 @@ def _commit(
     tx: Transaction,
     result: TER,
     delivered: STAmount | None,
-) -> dict[str, Any] | None:
-    """Write the sandbox into the view and record the transaction (rippled's
-    ApplyStateTable::apply): with metadata and threading when building a closed ledger."""
-    if not view.build:
-        sandbox.apply()
-        view.add_tx(tx.id, tx.blob, None)
-        return None
+) -> bytes:
+    """Write the sandbox into a view being built into a closed ledger and record the
+    transaction with its metadata, entries threaded (rippled's ApplyStateTable::apply, for a
+    view that is not open). Returns the metadata blob."""
     changes = list(sandbox.changes())
     meta, writes = build_metadata(
         view, changes, tx.id, view.seq, int(result), view.tx_count(), delivered
@@ -282,5 +285,6 @@ def _commit(
         else:
             view.raw_replace(entry)
     view.raw_destroy_xrp(sandbox.destroyed_drops)
-    view.add_tx(tx.id, tx.blob, encode_native(meta))
-    return meta
+    blob = encode_native(meta)
+    view.add_tx(tx.id, tx.blob, blob)
+    return blob

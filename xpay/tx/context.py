@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import IntFlag
+from typing import NamedTuple
 
 from xpay.amounts import STAmount, XRPAmount
 from xpay.ledger.views import ReadView, Sandbox
@@ -39,16 +40,19 @@ class ApplyFlags(IntFlag):
     """Local, trusted submission: the open ledger's fee floor is not enforced."""
 
 
-@dataclass(frozen=True, slots=True)
-class PreflightContext:
+# The contexts and the Outcome are NamedTuples rather than frozen dataclasses: equally immutable,
+# and built for every transaction, where a frozen dataclass's __init__ (one object.__setattr__
+# per field) costs twice as much.
+
+
+class PreflightContext(NamedTuple):
     tx: Transaction
     rules: Rules
     flags: ApplyFlags
     signatures: SignatureCache | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class PreclaimContext:
+class PreclaimContext(NamedTuple):
     view: ReadView
     tx: Transaction
     rules: Rules
@@ -69,8 +73,7 @@ class ApplyContext:
     source_balance: XRPAmount
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """A do_apply result with what must travel beside it.
 
     `removable_offers`: offers found unfunded or expired, deleted by the pipeline even when the

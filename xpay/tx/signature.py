@@ -22,7 +22,6 @@ from typing import Any, Final
 
 from xpay.crypto import verify
 from xpay.protocol.ids import Hash256
-from xpay.tx.local_checks import local_check_failure
 from xpay.tx.transaction import Transaction
 
 INVALID_SIGNATURE: Final = "Invalid signature."
@@ -119,7 +118,7 @@ def check_validity(tx: Transaction, cache: SignatureCache | None = None) -> tupl
     if reason is not None:
         outcome = (Validity.SigBad, reason)
     else:
-        local = local_check_failure(tx.fields)
+        local = tx.local_failure
         outcome = (Validity.SigGoodOnly, local) if local is not None else (Validity.Valid, "")
     if cache is not None:
         cache.put(tx.id, outcome)

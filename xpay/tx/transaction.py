@@ -21,6 +21,9 @@ from xpay.codec.native import decode_native, encode_native
 from xpay.protocol.hash_prefix import HashPrefix, sha512_half
 from xpay.protocol.ids import AccountID, Hash256
 from xpay.protocol.transaction_types import TransactionType
+from xpay.tx.local_checks import local_check_failure
+
+_UNCHECKED: Final = object()
 
 
 class MalformedTransaction(ValueError):
@@ -106,6 +109,7 @@ class Transaction:
     """A transaction decoded once: blob, ID, native fields and the common fields pulled out."""
 
     __slots__ = (
+        "_local_failure",
         "account",
         "blob",
         "fee",
@@ -138,6 +142,7 @@ class Transaction:
         self.fee = fields["Fee"]
         self.flags = fields.get("Flags", 0)
         self.signing_pub_key = fields["SigningPubKey"]
+        self._local_failure: str | object | None = _UNCHECKED
 
     @classmethod
     def from_blob(cls, blob: bytes) -> Transaction:
@@ -171,6 +176,16 @@ class Transaction:
 
     def __hash__(self) -> int:
         return hash(self.id)
+
+    @property
+    def local_failure(self) -> str | None:
+        """Why the transaction fails the local checks (xpay.tx.local_checks), or None. Worked
+        out once per transaction, as rippled's HashRouter remembers SF_LOCALGOOD / SF_LOCALBAD:
+        the fields never change, and every application (open ledger, then the build) asks."""
+        found = self._local_failure
+        if found is _UNCHECKED:
+            found = self._local_failure = local_check_failure(self.fields)
+        return found  # type: ignore[return-value]
 
     def signing_data(self) -> bytes:
         """What a single signature covers: "STX\\0" + the signing fields (rippled's
