@@ -429,6 +429,18 @@ def _st(mantissa: int, exponent: int, issue: Issue, native: bool) -> STAmount:
     return amount  # type: ignore[return-value]
 
 
+def native_wire(drops: int) -> bytes:
+    """The 8-byte wire form of a native amount of `drops`: STAmount.from_drops(drops).to_wire(),
+    range check included, without building the STAmount (ledger entries keep XRP as drops)."""
+    if drops >= 0:
+        if drops > MAX_NATIVE_DROPS:
+            raise AmountOverflow(f"native amount {drops} drops out of range (at most {MAX_NATIVE_DROPS})")
+        return (drops | _POSITIVE_BIT).to_bytes(8, "big")
+    if drops < -MAX_NATIVE_DROPS:
+        raise AmountOverflow(f"native amount {drops} drops out of range (at most {MAX_NATIVE_DROPS})")
+    return (-drops).to_bytes(8, "big")
+
+
 def canonical_drops(magnitude: int, exponent: int) -> int:
     """Whole drops for magnitude * 10**exponent, as canonicalize() does for XRP.
 

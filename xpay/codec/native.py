@@ -649,6 +649,74 @@ def encode_field(name: str, value: Any) -> bytes:
     return bytes(out)
 
 
+def field_encoder(name: str) -> tuple[int, Callable[[Any], bytes]]:
+    """(canonical sort key, encode) for one field, where `encode(value)` returns the field ID
+    followed by the value's bytes: exactly what `encode_native` writes for that field.
+
+    For code that serialises the same fields over and over (ledger entries for the state tree,
+    metadata built from entry diffs) and assembles objects from the pieces: the pieces of an
+    object's fields joined in sort-key order are the object's bytes. Errors are the writers'
+    own (CodecError for a bad length; TypeError, OverflowError, AmountError for a bad value):
+    callers wrap them as `encode_native` does, with the field name.
+    """
+    entry = _WRITERS.get(name)
+    if entry is None:
+        raise CodecError("unknown or unserialisable field", field=name)
+    sort_key, header, writer, _signing = entry
+    type_name = FIELDS[name].type_name
+    width = _UINT_WIDTHS.get(type_name)
+    if width is not None:
+        signed = type_name.startswith("Int")
+
+        def encode_uint(value: int) -> bytes:
+            return header + value.to_bytes(width, "big", signed=signed)
+
+        return sort_key, encode_uint
+    if type_name == "AccountID":
+        account_header = header + b"\x14"
+
+        def encode_account(value: bytes) -> bytes:
+            if len(value) != 20:
+                raise CodecError(f"an AccountID is 20 bytes, not {len(value)}")
+            return account_header + value
+
+        return sort_key, encode_account
+    if type_name == "Amount":
+
+        def encode_amount(value: STAmount | MPTAmount) -> bytes:
+            cls = value.__class__
+            if cls is not STAmount and cls is not MPTAmount:
+                raise CodecError(f"an Amount must be an STAmount, not {cls.__name__}")
+            return header + value.to_wire()
+
+        return sort_key, encode_amount
+    hash_width = _HASH_WIDTHS.get(type_name)
+    if hash_width is not None:
+
+        def encode_hash(value: bytes) -> bytes:
+            if len(value) != hash_width:
+                raise CodecError(f"expected {hash_width} bytes, got {len(value)}")
+            return header + value
+
+        return sort_key, encode_hash
+
+    def encode_any(value: Any) -> bytes:
+        out = bytearray(header)
+        writer(value, out, 0)
+        return bytes(out)
+
+    return sort_key, encode_any
+
+
+_UINT_WIDTHS: Final[Mapping[str, int]] = {
+    "UInt8": 1, "UInt16": 2, "UInt32": 4, "UInt64": 8, "Int32": 4, "Int64": 8,
+}  # fmt: skip
+_HASH_WIDTHS: Final[Mapping[str, int]] = {
+    "Hash128": 16, "Hash160": 20, "Hash192": 24, "Hash256": 32, "Hash384": 48, "Hash512": 64,
+    "UInt96": 12, "Currency": 20,
+}  # fmt: skip
+
+
 def decode_field(name: str, data: bytes) -> Any:
     """The native value of one field from its serialised bytes (no field ID); every byte must
     be used."""

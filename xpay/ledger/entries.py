@@ -14,9 +14,14 @@ written per type. Optional fields are None when absent.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, TypeAlias
+from typing import Any, Final, NamedTuple, TypeAlias
 
 from xpay.amounts import STAmount, XRPAmount
+from xpay.amounts.errors import AmountError
+from xpay.amounts.st_amount import native_wire
+from xpay.codec.errors import CodecError
+from xpay.codec.native import field_encoder
+from xpay.protocol.fields import FIELDS
 from xpay.protocol.ids import AccountID, Currency, Hash256
 
 ZERO256 = Hash256(bytes(32))
@@ -324,3 +329,154 @@ def from_fields(key: bytes, fields: Mapping[str, Any]) -> Entry:
         kwargs[attr] = conv(value) if conv is not None else value
     return cls(**kwargs)  # type: ignore[no-any-return]
 
+
+# Serialised pieces --------------------------------------------------------------------------
+#
+# The state tree hashes every changed entry's bytes at each close, and metadata compares and
+# writes entries field by field for every transaction of a ledger being built. Both work from
+# one compiled plan per entry type, made from the field table above: per field, in canonical
+# order, its position in the tuple and an encoder giving the field ID and value bytes
+# (xpay.codec.native.field_encoder; XRP balances straight from the drops). The pieces of an
+# entry joined after its LedgerEntryType are exactly encode_native(to_fields(entry)).
+
+FieldPiece: TypeAlias = tuple[int, str, bytes]
+"""(canonical sort key, XRPL field name, field ID + value bytes) of one field of an entry."""
+
+_Encode: TypeAlias = Callable[[Any], bytes]
+
+
+def _is_default_value(value: Any) -> bool:
+    """rippled's STBase::isDefault for the values entries hold."""
+    if isinstance(value, STAmount):
+        return value.native and value.mantissa == 0
+    if isinstance(value, XRPAmount):  # an XRP field, kept as drops
+        return value.drops == 0
+    if isinstance(value, int):
+        return value == 0
+    if isinstance(value, bytes):
+        return not any(value)
+    if isinstance(value, (list, tuple)):
+        return len(value) == 0
+    return False
+
+
+def _xrp_encoder(name: str) -> tuple[int, _Encode]:
+    """An XRPAmount field's encoder: the STAmount's bytes, straight from the drops."""
+    key, _encode = field_encoder(name)
+    header = FIELDS[name].header
+
+    def encode(value: Any) -> bytes:
+        if type(value) is not XRPAmount:
+            raise TypeError(f"{name} must be an XRPAmount, not {type(value).__name__}")
+        return header + native_wire(value.drops)
+
+    return key, encode
+
+
+def _compile_plan(cls: type) -> tuple[tuple[int, int, str, _Encode], ...]:
+    """(sort key, tuple position, field name, encoder) for each field of `cls`, sorted."""
+    positions = cls._fields  # type: ignore[attr-defined]
+    plan = []
+    for attr, (name, to_native, _from) in _FIELD_NAMES[cls].items():
+        # The native converters are for the codec's dict form; the encoders take the values
+        # as entries hold them (XRP as XRPAmount, vectors as tuples).
+        key, encode = _xrp_encoder(name) if to_native is _xrp_to_native else field_encoder(name)
+        plan.append((key, positions.index(attr), name, encode))
+    plan.sort()
+    return tuple(plan)
+
+
+_PIECE_PLANS: Final = {cls: _compile_plan(cls) for cls in _FIELD_NAMES}
+_LEDGER_ENTRY_TYPE_KEY, _encode_entry_type = field_encoder("LedgerEntryType")
+assert all(key > _LEDGER_ENTRY_TYPE_KEY for plan in _PIECE_PLANS.values() for key, *_ in plan)
+_TYPE_PIECES: Final = {cls: _encode_entry_type(code) for cls, code in ENTRY_TYPE_CODES.items()}
+# (position, encoder) of the fields not skipped, per (entry type, skipped names).
+_SKIP_PLANS: dict[tuple[type, frozenset[str]], tuple[tuple[int, _Encode], ...]] = {}
+
+
+def _skip_plan(cls: type, skip: frozenset[str]) -> tuple[tuple[int, _Encode], ...]:
+    plan = _SKIP_PLANS.get((cls, skip))
+    if plan is None:
+        plan = _SKIP_PLANS[cls, skip] = tuple(
+            (pos, encode) for _, pos, name, encode in _PIECE_PLANS[cls] if name not in skip
+        )
+    return plan
+
+
+def _bad_field(entry: Entry, pos: int, exc: Exception) -> CodecError:
+    """A codec error naming the field, as encode_native reports a bad value."""
+    name = next((n for _, p, n, _e in _PIECE_PLANS[type(entry)] if p == pos), "?")
+    if isinstance(exc, CodecError):
+        return exc.in_field(name)
+    return CodecError(f"bad value: {exc}", field=name)
+
+
+_ENCODE_ERRORS = (CodecError, AttributeError, TypeError, OverflowError, AmountError, ValueError)
+
+
+def field_pieces(entry: Entry) -> list[FieldPiece]:
+    """The entry's present fields as pieces, in canonical order (LedgerEntryType excluded)."""
+    out: list[FieldPiece] = []
+    pos = -1
+    try:
+        for key, pos, name, encode in _PIECE_PLANS[type(entry)]:
+            value = entry[pos]
+            if value is not None:
+                out.append((key, name, encode(value)))
+    except _ENCODE_ERRORS as exc:
+        raise _bad_field(entry, pos, exc) from None
+    return out
+
+
+def new_field_pieces(entry: Entry) -> list[FieldPiece]:
+    """The pieces of the fields that are not at their default value (what a created entry's
+    NewFields lists, rippled's sMD_Create)."""
+    out: list[FieldPiece] = []
+    pos = -1
+    try:
+        for key, pos, name, encode in _PIECE_PLANS[type(entry)]:
+            value = entry[pos]
+            if value is not None and not _is_default_value(value):
+                out.append((key, name, encode(value)))
+    except _ENCODE_ERRORS as exc:
+        raise _bad_field(entry, pos, exc) from None
+    return out
+
+
+def changed_fields_bytes(orig: Entry, current: Entry, skip: frozenset[str]) -> bytes:
+    """The serialised fields of `orig` (but those named in `skip`) whose value differs in
+    `current`, an entry of the same type, in canonical order: the inside of a modified entry's
+    PreviousFields. Only the changed fields are serialised."""
+    out: list[bytes] = []
+    pos = -1
+    try:
+        for pos, encode in _skip_plan(type(orig), skip):
+            value = orig[pos]
+            if value is not None and value is not current[pos] and value != current[pos]:
+                out.append(encode(value))
+    except _ENCODE_ERRORS as exc:
+        raise _bad_field(orig, pos, exc) from None
+    return b"".join(out)
+
+
+def fields_bytes(entry: Entry, skip: frozenset[str]) -> bytes:
+    """The serialised fields of the entry (LedgerEntryType excluded, and those named in
+    `skip`), in canonical order: the inside of a FinalFields object."""
+    out: list[bytes] = []
+    pos = -1
+    try:
+        for pos, encode in _skip_plan(type(entry), skip):
+            value = entry[pos]
+            if value is not None:
+                out.append(encode(value))
+    except _ENCODE_ERRORS as exc:
+        raise _bad_field(entry, pos, exc) from None
+    return b"".join(out)
+
+
+_NO_SKIP: Final[frozenset[str]] = frozenset()
+
+
+def serialize(entry: Entry) -> bytes:
+    """The entry's XRPL binary form (what the state tree hashes): encode_native(to_fields(entry))."""
+    return _TYPE_PIECES[type(entry)] + fields_bytes(entry, _NO_SKIP)

@@ -13,9 +13,8 @@ from hashlib import sha512
 from typing import NamedTuple, TypeVar
 
 from xpay.amounts import STAmount, XRPAmount
-from xpay.codec import encode_native
 from xpay.ledger import keylet as kl
-from xpay.ledger.entries import AccountRoot, Entry, FeeSettings, to_fields
+from xpay.ledger.entries import AccountRoot, Entry, FeeSettings, serialize
 from xpay.ledger.shamap import TX_WITH_META, SHAMap, state_leaf_kind
 from xpay.ledger.views import Fees, OpenView
 from xpay.protocol.ids import AccountID, Hash256
@@ -32,7 +31,8 @@ CLOSE_FLAG_NO_CONSENSUS_TIME = 0x01
 
 
 def serialize_entry(entry: Entry) -> bytes:
-    return encode_native(to_fields(entry))
+    """The entry's XRPL binary form: encode_native(to_fields(entry)), from its field pieces."""
+    return serialize(entry)
 
 
 STATE_LEAVES = state_leaf_kind(serialize_entry)

@@ -28,10 +28,10 @@ import logging
 from typing import Any, Final, NamedTuple
 
 from xpay.amounts import STAmount, XRPAmount
-from xpay.codec.native import decode_native, encode_native
+from xpay.codec.native import decode_native
 from xpay.ledger import keylet
 from xpay.ledger.entries import Offer
-from xpay.ledger.metadata import build_metadata
+from xpay.ledger.metadata import build_metadata_blob
 from xpay.ledger.transfers import offer_delete
 from xpay.ledger.views import ERASE, INSERT, OpenView, Sandbox
 from xpay.protocol.ter import TER, NotTEC, Tec, Tef, Tem, Tes
@@ -270,7 +270,7 @@ def _commit(
     transaction with its metadata, entries threaded (rippled's ApplyStateTable::apply, for a
     view that is not open). Returns the metadata blob."""
     changes = list(sandbox.changes())
-    meta, writes = build_metadata(
+    blob, writes = build_metadata_blob(
         view, changes, tx.id, view.seq, int(result), view.tx_count(), delivered
     )
     inserted = set()
@@ -285,6 +285,5 @@ def _commit(
         else:
             view.raw_replace(entry)
     view.raw_destroy_xrp(sandbox.destroyed_drops)
-    blob = encode_native(meta)
     view.add_tx(tx.id, tx.blob, blob)
     return blob
