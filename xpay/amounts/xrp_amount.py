@@ -169,6 +169,15 @@ def _checked(drops: int) -> XRPAmount:
     raise AmountOverflow(f"XRP amount {drops} drops is outside the int64 range")
 
 
+def xrp_of(drops: int) -> XRPAmount:
+    """XRPAmount(drops) for a value computed from other amounts' drops (so known to be an int):
+    the int64 range is checked, the type is not. The engine's hot paths (fees, balances) build
+    one per transaction and more."""
+    if INT64_MIN <= drops <= INT64_MAX:
+        return _xrp(drops)
+    raise AmountOverflow(f"XRP amount {drops} drops is outside the int64 range")
+
+
 def _check_ratio(num: int, den: int) -> None:
     if not (0 <= num <= UINT32_MAX and 0 <= den <= UINT32_MAX):
         raise AmountOverflow(f"mul_ratio takes uint32 num and den, got {num} / {den}")

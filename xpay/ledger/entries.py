@@ -178,6 +178,24 @@ def _install_fast_replace(cls: type) -> None:
 for _entry_cls in (AccountRoot, RippleState, DirectoryNode, Offer, FeeSettings, LedgerHashes):
     _install_fast_replace(_entry_cls)
 
+_THREAD_POSITIONS: Final[dict[type, tuple[int, int]]] = {
+    cls: (cls._fields.index("previous_txn_id"), cls._fields.index("previous_txn_lgr_seq"))
+    for cls in (AccountRoot, RippleState, Offer)
+}
+
+
+def with_previous_txn(entry: Entry, tx_id: Hash256, ledger_seq: int) -> Entry:
+    """A threaded entry (AccountRoot, RippleState, Offer) with PreviousTxnID and
+    PreviousTxnLgrSeq set: `_replace` of those two, for metadata's threading of every
+    entry a transaction touches."""
+    cls = type(entry)
+    id_pos, seq_pos = _THREAD_POSITIONS[cls]
+    values = [*entry]
+    values[id_pos] = tx_id
+    values[seq_pos] = ledger_seq
+    threaded: Entry = tuple.__new__(cls, values)
+    return threaded
+
 ENTRY_TYPE_CODES: dict[type, int] = {
     AccountRoot: LT_ACCOUNT_ROOT,
     RippleState: LT_RIPPLE_STATE,
@@ -390,17 +408,18 @@ _PIECE_PLANS: Final = {cls: _compile_plan(cls) for cls in _FIELD_NAMES}
 _LEDGER_ENTRY_TYPE_KEY, _encode_entry_type = field_encoder("LedgerEntryType")
 assert all(key > _LEDGER_ENTRY_TYPE_KEY for plan in _PIECE_PLANS.values() for key, *_ in plan)
 _TYPE_PIECES: Final = {cls: _encode_entry_type(code) for cls, code in ENTRY_TYPE_CODES.items()}
-# (position, encoder) of the fields not skipped, per (entry type, skipped names).
-_SKIP_PLANS: dict[tuple[type, frozenset[str]], tuple[tuple[int, _Encode], ...]] = {}
+# (position, encoder) of the fields not skipped: per set of skipped names, per entry type.
+_SKIP_PLANS: dict[frozenset[str], dict[type, tuple[tuple[int, _Encode], ...]]] = {}
 
 
 def _skip_plan(cls: type, skip: frozenset[str]) -> tuple[tuple[int, _Encode], ...]:
-    plan = _SKIP_PLANS.get((cls, skip))
-    if plan is None:
-        plan = _SKIP_PLANS[cls, skip] = tuple(
-            (pos, encode) for _, pos, name, encode in _PIECE_PLANS[cls] if name not in skip
-        )
-    return plan
+    plans = _SKIP_PLANS.get(skip)
+    if plans is None:
+        plans = _SKIP_PLANS[skip] = {
+            kind: tuple((pos, encode) for _, pos, name, encode in plan if name not in skip)
+            for kind, plan in _PIECE_PLANS.items()
+        }
+    return plans[cls]
 
 
 def _bad_field(entry: Entry, pos: int, exc: Exception) -> CodecError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from xpay.amounts import PARITY_RATE, XRP_ISSUE, Issue, Rate, STAmount, XRPAmount
 from xpay.amounts.issue import issue_from_key
+from xpay.amounts.xrp_amount import xrp_of
 from xpay.ledger import keylet
 from xpay.ledger.views import ReadView
 from xpay.protocol.flags import (
@@ -60,7 +61,7 @@ def xrp_liquid(view: ReadView, account: AccountID, owner_count_adj: int = 0) -> 
     owner_count = max(0, view.owner_count_hook(account, sle.owner_count) + owner_count_adj)
     reserve = view.fees.account_reserve(owner_count).drops
     balance = view.balance_hook(account, XRP_ISSUE.account, STAmount.from_xrp(sle.balance)).mantissa
-    return XRPAmount(balance - reserve if balance > reserve else 0)
+    return xrp_of(balance - reserve if balance > reserve else 0)
 
 
 def account_holds(

@@ -34,6 +34,7 @@ from xpay.ledger.entries import (
     fields_bytes,
     new_field_pieces,
     to_fields,
+    with_previous_txn,
 )
 from xpay.ledger.views import ERASE, INSERT, ReadView
 from xpay.protocol.fields import FIELDS
@@ -271,7 +272,7 @@ class _BlobBuilder:
         if prev_id == self.tx_id:
             threaded = entry  # threaded already (an owner of two changed entries)
         else:
-            threaded = entry._replace(previous_txn_id=self.tx_id, previous_txn_lgr_seq=self.ledger_seq)  # type: ignore[call-arg]
+            threaded = with_previous_txn(entry, self.tx_id, self.ledger_seq)
         if prev_id != ZERO256:
             body = self.node(key, "ModifiedNode", entry_type(entry))
             if body[_PREV_ID] is None:

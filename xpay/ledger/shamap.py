@@ -299,3 +299,13 @@ TX_WITH_META: LeafKind[tuple[bytes, bytes]] = LeafKind("tx+meta", _tx_meta_hash)
 
 TX_ONLY: LeafKind[bytes] = LeafKind("tx", _tx_only_hash)
 """A consensus transaction set: item = tx blob, key = tx ID."""
+
+
+def _tx_id_hash(key: bytes, item: bytes) -> bytes:
+    return key
+
+
+TX_BY_ID: LeafKind[bytes] = LeafKind("tx", _tx_id_hash)
+"""TX_ONLY for items whose key is known to be their transaction ID (SHA-512Half("TXN\\0" +
+blob), computed when the transaction was decoded): the leaf hash is the key itself, the same
+value TX_ONLY would compute again from the blob."""

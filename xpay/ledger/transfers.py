@@ -10,7 +10,8 @@ a return value, never an exception.
 
 from __future__ import annotations
 
-from xpay.amounts import Issue, STAmount, XRPAmount, multiply_by_rate
+from xpay.amounts import Issue, STAmount, multiply_by_rate
+from xpay.amounts.xrp_amount import xrp_of
 from xpay.ledger import keylet
 from xpay.ledger.directory import Describe, dir_add, dir_remove
 from xpay.ledger.entries import AccountRoot, DirectoryNode, Offer, RippleState
@@ -219,13 +220,13 @@ def account_send(view: Sandbox, sender: AccountID, receiver: AccountID, amount: 
         if src.balance.drops < drops:
             return Tec.tecFAILED_PROCESSING
         view.credit_hook(sender, XRP_ACCOUNT, amount, STAmount.from_xrp(src.balance))
-        view.update(src._replace(balance=XRPAmount(src.balance.drops - drops)))
+        view.update(src._replace(balance=xrp_of(src.balance.drops - drops)))
     if receiver != XRP_ACCOUNT:
         dst = view.read(keylet.account(receiver))
         if dst is None:
             return Tef.tefINTERNAL
         view.credit_hook(XRP_ACCOUNT, receiver, amount, STAmount.from_xrp(-dst.balance))
-        view.update(dst._replace(balance=XRPAmount(dst.balance.drops + drops)))
+        view.update(dst._replace(balance=xrp_of(dst.balance.drops + drops)))
     return Tes.tesSUCCESS
 
 

@@ -27,7 +27,8 @@ from __future__ import annotations
 import logging
 from typing import Any, Final, NamedTuple
 
-from xpay.amounts import STAmount, XRPAmount
+from xpay.amounts import STAmount
+from xpay.amounts.xrp_amount import xrp_of
 from xpay.codec.native import decode_native
 from xpay.ledger import keylet
 from xpay.ledger.entries import Offer
@@ -220,7 +221,7 @@ def _do_apply(
     if account is None:
         return Tef.tefINTERNAL, None
     prior = account.balance
-    source = XRPAmount(prior.drops - fee)
+    source = xrp_of(prior.drops - fee)
     if account.account_txn_id is not None:
         account = account._replace(sequence=tx.sequence + 1, balance=source, account_txn_id=tx.id)
     else:
@@ -242,7 +243,7 @@ def _reset(sandbox: Sandbox, tx: Transaction, fee: int, result: TER) -> tuple[TE
     balance = account.balance.drops
     if fee > balance:
         fee = balance
-    sandbox.update(account._replace(balance=XRPAmount(balance - fee), sequence=tx.sequence + 1))
+    sandbox.update(account._replace(balance=xrp_of(balance - fee), sequence=tx.sequence + 1))
     return result, fee
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from xpay.ledger.ledger import Ledger, close_ledger
-from xpay.ledger.shamap import TX_ONLY, SHAMap
+from xpay.ledger.shamap import TX_BY_ID, SHAMap
 from xpay.protocol.ids import Hash256
 from xpay.protocol.ter import TER, is_tef_failure, is_tel_local, is_tem_malformed
 from xpay.tx.apply import apply_transaction
@@ -33,7 +33,8 @@ LEDGER_RETRY_PASSES: Final = 1
 def tx_set_hash(txs: Iterable[Transaction]) -> Hash256:
     """The hash of a transaction set: the root of its SHAMap of transaction blobs (what
     consensus agrees on, and the salt of its canonical order)."""
-    tree: SHAMap[bytes] = SHAMap(TX_ONLY)
+    # Each key is the transaction's ID, which is TX_ONLY's leaf hash: no need to hash again.
+    tree: SHAMap[bytes] = SHAMap(TX_BY_ID)
     tree = tree.apply((tx.id, tx.blob) for tx in txs)
     return Hash256(tree.root_hash())
 

@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from xpay.amounts import BAD_CURRENCY, Quality, STAmount, XRPAmount
 from xpay.amounts.issue import issue_from_key
+from xpay.amounts.xrp_amount import xrp_of
 from xpay.flow import flow
 from xpay.ledger import keylet
 from xpay.ledger.entries import AccountRoot
@@ -156,11 +157,11 @@ def do_apply(ctx: ApplyContext) -> TER | Outcome:
         base_reserve = view.fees.account_reserve(0).drops
         if amount.mantissa > base_reserve or destination.balance.drops > base_reserve:
             return Tec.tecNO_PERMISSION
-    view.update(source._replace(balance=XRPAmount(ctx.source_balance.drops - amount.mantissa)))
+    view.update(source._replace(balance=xrp_of(ctx.source_balance.drops - amount.mantissa)))
     destination = view.read(k) or destination
     view.update(
         destination._replace(
-            balance=XRPAmount(destination.balance.drops + amount.mantissa),
+            balance=xrp_of(destination.balance.drops + amount.mantissa),
             flags=destination.flags & ~lsfPasswordSpent,  # receiving XRP re-arms the free key change
         )
     )
