@@ -52,7 +52,7 @@ class _Leaf:
 
 
 class _Inner:
-    __slots__ = ("children", "edit", "hash")
+    __slots__ = ("children", "edit", "hash", "jump")
 
     def __init__(self, children: list[_Inner | _Leaf | None], edit: object) -> None:
         self.children = children
@@ -60,11 +60,73 @@ class _Inner:
         # The batch that owns this node: a node created by the current batch is mutated in place
         # (Clojure's transients); any other node is copied before it changes.
         self.edit = edit
+        # Where a chain of single-child inner nodes starting here ends (see _jump): cached like
+        # `hash`, and reset with it whenever the subtree changes.
+        self.jump: _Jump | None = None
+
+
+# A chain of inner nodes that each have one child, all inner, from depth d to depth e: keys
+# under it share the nibbles d..e-1 (those of `ref`, any key below), and `target` (at depth e)
+# is the first node with a choice. Book directories share a 24-byte prefix, so their leaves sit
+# under such a chain some 45 levels long; lookups jump it in one step, hashing still walks it.
+_Jump = tuple[int, "_Inner", bytes]
+_NOT_A_CHAIN: Any = (0, None, b"")
 
 
 def _nibble(key: bytes, depth: int) -> int:
     byte = key[depth >> 1]
     return (byte >> 4) if not depth & 1 else (byte & 0x0F)
+
+
+_MIN_CHAIN = 4
+"""Chains shorter than this are walked level by level: jumping them would not pay."""
+
+
+def _jump(node: _Inner, depth: int) -> _Jump:
+    """The chain starting at `node` (at `depth`), computed once and cached on the node:
+    _NOT_A_CHAIN unless at least _MIN_CHAIN levels have a single inner child each."""
+    found = node.jump
+    if found is not None:
+        return found
+    end = depth
+    target = node
+    while True:
+        only: _Inner | _Leaf | None = None
+        for child in target.children:
+            if child is not None:
+                if only is not None:
+                    only = None
+                    break
+                only = child
+        if only is None or type(only) is not _Inner:
+            break
+        target = only
+        end += 1
+    if end - depth < _MIN_CHAIN:
+        node.jump = _NOT_A_CHAIN
+        return _NOT_A_CHAIN  # type: ignore[no-any-return]
+    found = node.jump = (end, target, _first(target))
+    return found
+
+
+def _prefix_cmp(key: bytes, ref: bytes, start: int, end: int) -> int:
+    """Compare the nibbles start..end-1 of two keys: -1, 0 or 1."""
+    lo = start >> 1
+    hi = end >> 1
+    if start & 1:
+        a, b = key[lo] & 0x0F, ref[lo] & 0x0F
+        if a != b:
+            return -1 if a < b else 1
+        lo += 1
+    if lo < hi:
+        a_bytes, b_bytes = key[lo:hi], ref[lo:hi]
+        if a_bytes != b_bytes:
+            return -1 if a_bytes < b_bytes else 1
+    if end & 1:
+        a, b = key[hi] >> 4, ref[hi] >> 4
+        if a != b:
+            return -1 if a < b else 1
+    return 0
 
 
 class SHAMap(Generic[T]):
@@ -90,6 +152,14 @@ class SHAMap(Generic[T]):
         while node is not None:
             if type(node) is _Leaf:
                 return node.item if node.key == key else None
+            jump = node.jump  # type: ignore[union-attr]
+            if jump is None:
+                jump = _jump(node, depth)  # type: ignore[arg-type]
+            if jump is not _NOT_A_CHAIN:
+                end, target, ref = jump
+                if _prefix_cmp(key, ref, depth, end):
+                    return None  # the key leaves the chain: nothing of it is here
+                node, depth = target, end
             byte = key[depth >> 1]
             node = node.children[(byte >> 4) if not depth & 1 else (byte & 0x0F)]  # type: ignore[union-attr]
             depth += 1
@@ -144,6 +214,19 @@ class SHAMap(Generic[T]):
         path: list[tuple[_Inner, int]] = []
         found: bytes | None = None
         while True:
+            jump = node.jump
+            if jump is None:
+                jump = _jump(node, depth)
+            if jump is not _NOT_A_CHAIN:
+                end, target, ref = jump
+                order = _prefix_cmp(key, ref, depth, end)
+                if order < 0:
+                    found = _first(target)  # everything under the chain is after the key
+                    break
+                if order > 0:
+                    break  # everything under the chain is before the key: look further up
+                # The chain's nodes have no other children: none to come back to.
+                node, depth = target, end
             byte = key[depth >> 1]
             branch = (byte >> 4) if not depth & 1 else (byte & 0x0F)
             child = node.children[branch]
@@ -177,6 +260,7 @@ def _insert(node: _Inner, key: bytes, item: Any, depth: int, edit: object) -> bo
     """Insert or replace under `node` (already owned by `edit`). True if the key is new."""
     while True:
         node.hash = None
+        node.jump = None
         branch = _nibble(key, depth)
         child = node.children[branch]
         if child is None:
@@ -209,6 +293,7 @@ def _insert(node: _Inner, key: bytes, item: Any, depth: int, edit: object) -> bo
 def _delete(node: _Inner, key: bytes, depth: int, edit: object) -> bool:
     """Delete `key` under `node` (owned by `edit`), collapsing inner nodes left with one leaf."""
     node.hash = None
+    node.jump = None
     branch = _nibble(key, depth)
     child = node.children[branch]
     if child is None:
@@ -256,7 +341,13 @@ def _hash(node: _Inner, leaf_hash: Callable[[bytes, Any], bytes]) -> bytes:
 
 def _first(node: _Inner | _Leaf) -> bytes:
     while type(node) is _Inner:
-        node = next(c for c in node.children if c is not None)
+        jump = node.jump
+        if jump is not None and jump is not _NOT_A_CHAIN:
+            node = jump[1]
+        for child in node.children:
+            if child is not None:
+                node = child
+                break
     assert type(node) is _Leaf
     return node.key
 
