@@ -330,13 +330,8 @@ async def test_ripple_path_find_asks_in_rippleds_shape(client: Client) -> None:
         Payment(account=gateway.address, destination=maker.address, amount=iou("100", "GBP", gateway.address)), gateway)
     await client.submit_and_wait(
         OfferCreate(account=maker.address, taker_gets=iou("100", "GBP", gateway.address), taker_pays=xrp(100)), maker)
-    try:
-        found = await client.ripple_path_find(alice.address, bob.address, iou("10", "GBP", gateway.address),
-                                              source_currencies=[XRP])
-    except RPCError as error:
-        if error.name == "unknownCmd":
-            pytest.skip("this node does not serve ripple_path_find yet")
-        raise
+    found = await client.ripple_path_find(alice.address, bob.address, iou("10", "GBP", gateway.address),
+                                          source_currencies=[XRP])
     assert found.alternatives and found.alternatives[0].source_amount.native
 
 

@@ -8,20 +8,22 @@ the asynchronous side of it:
 * **warm-up**: the index over the node's validated ledger is built once, when the API starts, in
   a worker thread (`asyncio.to_thread`): it is one pass over the whole state and cannot be
   sliced, and the ledger is immutable, so nothing else touches what the thread reads. Requests
-  that arrive meanwhile wait for it. After it, `gc.freeze()` moves everything then alive out of
-  the collector's view, once per process and only on a large world (see `PathfindingServiceConfig
-  .freeze_gc_min_lines`): the engine's author measured ~1 s pauses of the full collection on
-  large worlds, all of it spent re-scanning the index's long-lived objects.
+  that arrive meanwhile wait for it. On a large world the cyclic collector is paused during the
+  build and the heap frozen after it (`gc.freeze()`), once per process: full collections over
+  the ledger and the index stall the loop for ~1 s each (see
+  `PathfindingServiceConfig.freeze_gc_min_entries`).
 * **keeping up**: each validated ledger (the node's LedgerClosedEvent) moves the index forward
   with `PathIndex.update`, which is bounded by what the ledger changed. The node's listener only
   records the ledger and wakes the worker, so a pathfinding failure never reaches the node or
   the other subscribers of its events. A request that arrives before the worker has run moves
   the index itself, so every answer is on the latest validated ledger.
 * **standing requests**: one per WebSocket connection (`create` replaces it, `close` ends it, a
-  closed connection forgets it). After every ledger each request is answered again and its
-  answer pushed, rippled's `{"type": "path_find", ...}`, one request per slice of the event
-  loop; each slice is bounded by the search budget (pathfinding.budget). When ledgers close
-  faster than a pass finishes, the next pass searches shallower, as rippled does under load.
+  closed connection forgets it). `create` answers at once with the quick search; the first
+  full answer follows a moment later (`first_full_answer_delay`), then after every ledger each
+  request is answered again and its answer pushed, rippled's `{"type": "path_find", ...}`, one
+  request per slice of the event loop; each slice is bounded by the search budget
+  (pathfinding.budget). When ledgers close faster than a pass finishes, the next pass searches
+  shallower, as rippled does under load.
 * **ripple_path_find**: on the index (the latest validated ledger), on the event loop, bounded
   by the budget; on another ledger a request names, an index of that ledger is built for the
   request alone, in a worker thread, at most `legacy_in_progress` at a time for a non-admin
@@ -57,8 +59,11 @@ _log = logging.getLogger(__name__)
 LEGACY_IN_PROGRESS: Final = 2
 """ripple_path_find searches on a named ledger that may run at once for non-admin clients
 (rippled's Tuning::MAX_PATHFINDS_IN_PROGRESS)."""
-FREEZE_GC_MIN_LINES: Final = 10_000
-"""Trust lines from which the warm-up freezes the collector's view of the heap (see the config)."""
+FREEZE_GC_MIN_ENTRIES: Final = 50_000
+"""Ledger entries from which the warm-up freezes the collector's view of the heap (see the
+config): about the bench's 3,000-account world (the 10,000-account one holds ~170,000)."""
+FIRST_FULL_ANSWER_DELAY: Final = 0.25
+"""Seconds between a create's quick answer and its first full push (see the config)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,16 +73,30 @@ class PathfindingServiceConfig:
     engine: PathfindingConfig = field(default_factory=PathfindingConfig)
     """Search levels and the step budget of each answer."""
     legacy_in_progress: int = LEGACY_IN_PROGRESS
-    freeze_gc_min_lines: int | None = FREEZE_GC_MIN_LINES
-    """Freeze the heap (gc.collect, then gc.freeze) after the warm-up when the index holds at
-    least this many trust lines and nothing in the process froze it before; None: never.
+    first_full_answer_delay: float = FIRST_FULL_ANSWER_DELAY
+    """How long a new path_find request waits for its first full answer. rippled computes it
+    in a later job; pushed right on the heels of the create's response, with the same id, it
+    can reach a client before the client has matched that response to its request, and
+    xrpl-py's WebSocket client then dies resolving the request twice. The wait also spares a
+    full search for a request its client replaces at once."""
+    freeze_gc_min_entries: int | None = FREEZE_GC_MIN_ENTRIES
+    """On a ledger of at least this many state entries, and when nothing in the process froze
+    the heap before: the cyclic collector is paused while the index is built and the heap is
+    frozen (gc.freeze) once it is; None: never.
 
-    Safe for a node because it happens once, at start-up, after a full collection: what it
-    freezes is what the node holds then (modules, the start-up ledger, the index, the API's
-    server objects). Frozen objects freed by reference counting (ledger entries and state-map
-    nodes replaced by later ledgers, which form no cycles) are still freed; only frozen
+    Why: every full collection walks every tracked object, and on the 10,000-account world
+    (~1.7 million objects: the ledger and the index) one takes ~1.2 s, on the event loop of
+    whichever thread triggers it. The index build allocates enough to trigger several, which
+    stalled the loop for ~1 s at a time even with the build in its own thread (measured);
+    after the freeze a full collection takes ~4 ms.
+
+    Why it is safe for a node: it happens once per process, at start-up. Frozen objects that
+    reference counting frees (ledger entries and state-map nodes replaced by later ledgers,
+    index entries replaced by updates: none of them form cycles) are still freed; only frozen
     objects that later die inside a reference cycle are never reclaimed, a bounded, one-time
-    amount. Small worlds (tests, devnets) gain nothing from it and are left alone."""
+    amount (what was cyclic garbage, or alive in a cycle, at start-up). No full collection
+    runs first, as it would stall the loop the way the freeze avoids. Small worlds (tests,
+    devnets) gain nothing and are left alone."""
 
 
 class PathFindClient(Protocol):
@@ -127,6 +146,9 @@ class PathfindingService:
         self._ready = asyncio.Event()
         """Set once the first warm-up has ended, well or not."""
         self._wake = asyncio.Event()
+        self._held: dict[PathFindClient, float] = {}
+        """New requests and the loop time before which they get no full answer."""
+        self._timer: asyncio.TimerHandle | None = None
         self._loaded = False
         self._legacy_running = 0
         self._froze_gc = False
@@ -149,12 +171,15 @@ class PathfindingService:
             self._unlisten = None
         if self._worker is not None:
             self._worker.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
         if self._stack is not None:
             # A warm-up thread still running is left to finish: a thread cannot be interrupted,
             # and nothing will read what it builds.
             await self._stack.aclose()
             self._stack = None
         self._requests.clear()
+        self._held.clear()
 
     @property
     def ready(self) -> bool:
@@ -205,29 +230,36 @@ class PathfindingService:
             self._wake.clear()
 
     async def _build(self) -> None:
+        """Build the index over the newest validated ledger in a worker thread (the warm-up)."""
         ledger = self._latest or self._node.validated_ledger()
+        threshold = self._config.freeze_gc_min_entries
+        freeze = threshold is not None and len(ledger.state) >= threshold and gc.get_freeze_count() == 0
+        collecting = gc.isenabled()
         started = time.perf_counter()
+        if freeze:
+            gc.disable()
         try:
             engine = await asyncio.to_thread(PathfindingEngine, ledger, self._config.engine)
+            if freeze:
+                gc.freeze()
+                self._froze_gc = True
         except Exception:
             _log.exception("pathfinding index over ledger %d failed to build", ledger.seq)
             self._ready.set()  # requests waiting for it answer notReady
             return
+        finally:
+            if freeze and collecting:
+                gc.enable()
         self._engine = engine
         self._ready.set()
-        lines = engine.index.line_count()
         _log.info(
-            "pathfinding index over ledger %d: %d trust lines, built in %.0f ms",
+            "pathfinding index over ledger %d (%d entries, %d trust lines) built in %.0f ms%s",
             ledger.seq,
-            lines,
+            len(ledger.state),
+            engine.index.line_count(),
             (time.perf_counter() - started) * 1000,
+            f"; gc frozen: {gc.get_freeze_count()} objects" if self._froze_gc else "",
         )
-        threshold = self._config.freeze_gc_min_lines
-        if threshold is not None and lines >= threshold and gc.get_freeze_count() == 0:
-            gc.collect()
-            gc.freeze()
-            self._froze_gc = True
-            _log.info("gc frozen after the pathfinding warm-up: %d objects", gc.get_freeze_count())
 
     def _advance(self) -> PathfindingEngine:
         """Move the index to the newest validated ledger (bounded by what changed since)."""
@@ -257,7 +289,7 @@ class PathfindingService:
             if self._requests.get(client) is not request:
                 continue  # closed, replaced or gone while an earlier slice ran
             index = engine.index
-            if request.last_seq >= index.ledger.seq:
+            if request.last_seq >= index.ledger.seq or client in self._held:
                 continue
             try:
                 status = request.update(index, fast=False, loaded=loaded)
@@ -278,6 +310,30 @@ class PathfindingService:
         # A ledger that closed while this pass ran makes the next one search shallower.
         latest = self._latest
         self._loaded = latest is not None and latest.seq > announced
+
+    def _hold(self, client: PathFindClient) -> None:
+        """Hold a new request's first full answer back; a timer releases it when due."""
+        delay = self._config.first_full_answer_delay
+        if delay <= 0:
+            self._held.pop(client, None)
+            self._wake.set()
+            return
+        loop = asyncio.get_running_loop()
+        due = self._held[client] = loop.time() + delay
+        if self._timer is None:
+            self._timer = loop.call_at(due, self._release, due)
+
+    def _release(self, due: float) -> None:
+        """The hold timer: release the requests due by `due`, wake the worker, and wait again
+        for the requests still held."""
+        self._timer = None
+        for client, until in list(self._held.items()):
+            if until <= due:
+                del self._held[client]
+        self._wake.set()
+        if self._held:
+            later = min(self._held.values())
+            self._timer = asyncio.get_running_loop().call_at(later, self._release, later)
 
     # What the handlers call --------------------------------------------------------------------
 
@@ -312,7 +368,7 @@ class PathfindingService:
             if request is None:
                 raise RpcError("noPathRequest")
             if subcommand == "close":
-                del self._requests[client]
+                self.forget(client)
                 return {**request.status, "closed": True}
             return {**request.status, "status": "success"}
         raise RpcError("invalidParams")
@@ -320,7 +376,7 @@ class PathfindingService:
     async def _create(self, client: PathFindClient, params: Mapping[str, Any]) -> dict[str, Any]:
         """A new standing request (any earlier one of the client's is closed), answered at
         once at the fast search level; its first full answer follows on the same ledger."""
-        self._requests.pop(client, None)
+        self.forget(client)
         engine = await self._serving()
         levels, steps = engine.config.levels, engine.config.steps
         try:
@@ -330,12 +386,13 @@ class PathfindingService:
         except PathRequestError as exc:
             raise rpc_error(exc) from None
         self._requests[client] = request
-        self._wake.set()
+        self._hold(client)
         return answer
 
     def forget(self, client: PathFindClient) -> None:
         """The connection closed: drop its standing request."""
         self._requests.pop(client, None)
+        self._held.pop(client, None)
 
 
 def _search_other_ledger(ledger: Ledger, params: Mapping[str, Any], config: PathfindingConfig) -> dict[str, Any]:

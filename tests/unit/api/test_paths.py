@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -37,7 +40,9 @@ BOB = keypair("bob")  # takes EUR at GW_EUR
 CAROL = keypair("carol")  # never funded
 XRP = {"currency": "XRP"}
 WAIT = 10.0
-"""Seconds a test waits for a push before it fails (the push comes within a few milliseconds)."""
+"""Seconds a test waits for a push before it fails (the push comes within milliseconds)."""
+FAST = PathfindingServiceConfig(first_full_answer_delay=0, freeze_gc_min_entries=None)
+"""The service as tests run it: a new request's full answer is not held back."""
 
 
 def usd(value: str, issuer: KeyPair = GW_USD) -> dict[str, str]:
@@ -130,7 +135,7 @@ async def build_world(world: PathWorld) -> None:
 @asynccontextmanager
 async def path_world(data_dir: Path, config: PathfindingServiceConfig | None = None, *, build: bool = True) -> AsyncIterator[PathWorld]:
     async with in_process_node(data_dir) as node:
-        service = PathfindingService(node.service, config or PathfindingServiceConfig(freeze_gc_min_lines=None))
+        service = PathfindingService(node.service, config or FAST)
         subscriptions = Subscriptions(lambda: node.service.info, service)
         unlisten = node.service.add_listener(subscriptions.on_event)
         world = PathWorld(node, service, subscriptions)
@@ -242,7 +247,7 @@ async def test_a_named_ledger_is_searched_as_it_was(tmp_path: Path) -> None:
 
 
 async def test_other_ledgers_are_searched_a_few_at_a_time_unless_admin(tmp_path: Path) -> None:
-    async with path_world(tmp_path, PathfindingServiceConfig(legacy_in_progress=0, freeze_gc_min_lines=None)) as world:
+    async with path_world(tmp_path, PathfindingServiceConfig(legacy_in_progress=0, first_full_answer_delay=0)) as world:
         before_offer = world.node.service.validated_ledger().seq - 1
         assert (await world.error("ripple_path_find", **to_bob(ledger_index=before_offer)))["error"] == "tooBusy"
         # The latest validated ledger is the index's own: no extra index, no limit.
@@ -312,6 +317,44 @@ async def test_the_warm_up_leaves_a_small_worlds_heap_unfrozen_by_default(tmp_pa
         assert not world.service.froze_gc and gc.get_freeze_count() == frozen_before
 
 
+FREEZE_SCRIPT = """
+import asyncio, gc, json, sys, tempfile
+from pathlib import Path
+from tests.support.node_process import GENESIS, in_process_node, keypair
+from xpay.api.pathfinding_service import PathfindingService, PathfindingServiceConfig
+
+REQUEST = {"source_account": GENESIS.address, "destination_account": keypair("nobody").address,
+           "destination_amount": "50000000"}
+
+async def main():
+    with tempfile.TemporaryDirectory() as data_dir:
+        async with in_process_node(Path(data_dir)) as node:
+            config = PathfindingServiceConfig(freeze_gc_min_entries=1)  # every world is large
+            seen = []
+            for _ in range(2):
+                service = PathfindingService(node.service, config)
+                await service.start()
+                await service.ripple_path_find(REQUEST)  # waits for the warm-up
+                seen.append([service.froze_gc, gc.isenabled(), gc.get_freeze_count()])
+                await service.stop()
+            print(json.dumps(seen))
+
+asyncio.run(main())
+"""
+
+
+def test_a_large_worlds_warm_up_freezes_the_heap_once_and_collects_again() -> None:
+    """In a process of its own: the freeze is process-wide and must not reach the test run."""
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", FREEZE_SCRIPT], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    (first_froze, first_enabled, first_count), (second_froze, second_enabled, second_count) = json.loads(done.stdout)
+    assert first_froze and first_count > 0 and first_enabled  # the collector runs again after it
+    # Once per process: the second warm-up freezes nothing more (frozen objects that reference
+    # counting frees leave the frozen set, so it can only shrink).
+    assert not second_froze and second_count <= first_count and second_enabled
+
+
 # path_find -----------------------------------------------------------------------------------
 
 
@@ -320,7 +363,8 @@ def create(**extra: Any) -> dict[str, Any]:
 
 
 async def test_create_answers_at_once_then_pushes_after_every_ledger(tmp_path: Path) -> None:
-    async with path_world(tmp_path) as world:
+    # The node's own settings: the first full answer is held back a moment (see the config).
+    async with path_world(tmp_path, PathfindingServiceConfig()) as world:
         ws = Subscriber()
         first = await world.ok("path_find", subscriber=ws, id=7, **create())
         assert first["full_reply"] is False and first["id"] == 7
