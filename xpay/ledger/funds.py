@@ -11,6 +11,7 @@ from xpay.amounts import PARITY_RATE, XRP_ISSUE, Issue, Rate, STAmount, XRPAmoun
 from xpay.amounts.issue import issue_from_key
 from xpay.amounts.xrp_amount import xrp_of
 from xpay.ledger import keylet
+from xpay.ledger.payment_sandbox import PaymentSandbox
 from xpay.ledger.views import ReadView
 from xpay.protocol.flags import (
     lsfGlobalFreeze,
@@ -58,9 +59,15 @@ def xrp_liquid(view: ReadView, account: AccountID, owner_count_adj: int = 0) -> 
     sle = view.read(keylet.account(account))
     if sle is None:
         return XRPAmount(0)
-    owner_count = max(0, view.owner_count_hook(account, sle.owner_count) + owner_count_adj)
-    reserve = view.fees.account_reserve(owner_count).drops
-    balance = view.balance_hook(account, XRP_ISSUE.account, STAmount.from_xrp(sle.balance)).mantissa
+    if isinstance(view, PaymentSandbox):
+        owner_count = max(0, view.owner_count_hook(account, sle.owner_count) + owner_count_adj)
+        balance = view.balance_hook(account, XRP_ISSUE.account, STAmount.from_xrp(sle.balance)).mantissa
+    else:
+        # Only a payment sandbox adjusts what the ledger says (rippled's PaymentSandbox is the
+        # one view that overrides the hooks): elsewhere they are the identity, skipped here.
+        owner_count = max(0, sle.owner_count + owner_count_adj)
+        balance = sle.balance.drops
+    reserve = view.fees.reserve_drops(owner_count)
     return xrp_of(balance - reserve if balance > reserve else 0)
 
 
@@ -86,7 +93,10 @@ def account_holds(
     balance = sle.balance
     if account > issuer:
         balance = -balance  # the line's balance is from the low account's side
-    return view.balance_hook(account, issuer, with_issuer(balance, issuer))
+    held = balance.with_issue(issue)
+    if isinstance(view, PaymentSandbox):  # the only view whose hook is not the identity
+        return view.balance_hook(account, issuer, held)
+    return held
 
 
 def account_funds(view: ReadView, account: AccountID, default: STAmount, *, zero_if_frozen: bool) -> STAmount:

@@ -124,12 +124,20 @@ class PaymentSandbox(Sandbox):
             key = (account, issuer, amount.issue.currency)
         else:
             key = (issuer, account, amount.issue.currency)
+        # Most balances read in a payment were not credited in it: find out first.
+        sandbox: PaymentSandbox | None = self
+        while sandbox is not None:
+            if key in sandbox._credits:
+                break
+            sandbox = sandbox._ps
+        else:
+            return amount
         neutral = _neutral(amount)
         delta: STAmount | None = None
         last_balance = neutral
         min_balance = neutral
         found = False
-        sandbox: PaymentSandbox | None = self
+        sandbox = self
         while sandbox is not None:
             value = sandbox._credits.get(key)
             if value is not None:

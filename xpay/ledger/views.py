@@ -16,6 +16,7 @@ Entries are immutable (xpay.ledger.entries), so a sandbox shares every entry it 
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from collections.abc import Iterator
 from typing import Final, NamedTuple, Protocol, TypeVar
 
@@ -50,6 +51,10 @@ class Fees(NamedTuple):
 
     def account_reserve(self, owner_count: int) -> XRPAmount:
         return XRPAmount(self.reserve.drops + owner_count * self.increment.drops)
+
+    def reserve_drops(self, owner_count: int) -> int:
+        """account_reserve(owner_count) in drops, for the hot paths that only compare it."""
+        return self.reserve.drops + owner_count * self.increment.drops
 
 
 class ReadView(Protocol):
@@ -285,19 +290,32 @@ class Sandbox:
     here), ERASE (exists in the parent, deleted here; the entry is its last value).
     """
 
-    __slots__ = ("_inserted", "_parent", "destroyed_drops", "items")
+    __slots__ = ("_fees", "_inserted", "_open", "_parent", "_parent_close_time", "_seq", "destroyed_drops", "items")
 
     def __init__(self, parent: ApplyView | Sandbox) -> None:
         self._parent = parent
         self.items: dict[bytes, tuple[int, Entry]] = {}
         self.destroyed_drops = 0
-        # Keys with action INSERT, ordered for succ(); created on the first insert.
-        self._inserted: SortedList | None = None
+        # Keys with action INSERT, ordered for succ(); created on the first insert. A plain
+        # sorted list while small (a transaction inserts a few entries), a SortedList beyond.
+        self._inserted: list[bytes] | SortedList | None = None
+        # What the parent says of the ledger never changes while the sandbox lives: kept here,
+        # so a read of the fees is not a walk down every sandbox of a payment.
+        self._seq = parent.seq
+        self._parent_close_time = parent.parent_close_time
+        self._fees = parent.fees
+        self._open = parent.open
 
     def _track_insert(self, key: bytes) -> None:
-        if self._inserted is None:
-            self._inserted = SortedList()
-        self._inserted.add(key)
+        inserted = self._inserted
+        if inserted is None:
+            self._inserted = [key]
+        elif type(inserted) is list:
+            insort(inserted, key)
+            if len(inserted) > _SMALL_SORTED:
+                self._inserted = SortedList(inserted)
+        else:
+            inserted.add(key)  # type: ignore[union-attr]
 
     def _untrack_insert(self, key: bytes) -> None:
         assert self._inserted is not None
@@ -309,19 +327,19 @@ class Sandbox:
 
     @property
     def seq(self) -> int:
-        return self._parent.seq
+        return self._seq
 
     @property
     def parent_close_time(self) -> int:
-        return self._parent.parent_close_time
+        return self._parent_close_time
 
     @property
     def fees(self) -> Fees:
-        return self._parent.fees
+        return self._fees
 
     @property
     def open(self) -> bool:
-        return self._parent.open
+        return self._open
 
     # Reads ----------------------------------------------------------------------------------
 
@@ -359,6 +377,29 @@ class Sandbox:
         return self.read(k) is not None
 
     def succ(self, key: bytes, last: bytes | None = None) -> bytes | None:
+        # Every sandbox of the chain, then the view under them: the view's successor is checked
+        # against each sandbox from the bottom up (not erased there; no earlier key inserted
+        # there), without a call per sandbox. A sandbox that erased the candidate answers by
+        # the definition (_succ_here), the sandboxes above it carrying on from its answer.
+        chain: list[Sandbox] = []
+        view: ApplyView | Sandbox = self
+        while isinstance(view, Sandbox):
+            chain.append(view)
+            view = view._parent
+        nxt = view.succ(key, last)
+        for layer in reversed(chain):
+            if nxt is not None:
+                item = layer.items.get(nxt)
+                if item is not None and item[0] == ERASE:
+                    nxt = layer._succ_here(key, last)
+                    continue
+            if layer._inserted:
+                nxt = _earlier(layer._inserted, key, last, nxt)
+        return nxt
+
+    def _succ_here(self, key: bytes, last: bytes | None) -> bytes | None:
+        """succ() by its definition: the parent's successors, skipping those erased here, and
+        the first key inserted here if that comes earlier."""
         items = self.items
         nxt: bytes | None = key
         while True:
@@ -488,10 +529,16 @@ class Sandbox:
             yield key, action, entry
 
 
-def _earlier(inserted: SortedList | None, key: bytes, last: bytes | None, nxt: bytes | None) -> bytes | None:
+_SMALL_SORTED = 256
+"""A sandbox keeps its inserted keys in a plain sorted list up to this many."""
+
+
+def _earlier(
+    inserted: list[bytes] | SortedList | None, key: bytes, last: bytes | None, nxt: bytes | None
+) -> bytes | None:
     """The lower of the parent's successor `nxt` and this layer's first inserted key after `key`."""
     if inserted:
-        i = inserted.bisect_right(key)
+        i = bisect_right(inserted, key) if type(inserted) is list else inserted.bisect_right(key)  # type: ignore[union-attr]
         if i < len(inserted):
             mine: bytes = inserted[i]
             if (last is None or mine < last) and (nxt is None or mine < nxt):
