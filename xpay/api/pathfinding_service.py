@@ -375,7 +375,8 @@ class PathfindingService:
 
     async def _create(self, client: PathFindClient, params: Mapping[str, Any]) -> dict[str, Any]:
         """A new standing request (any earlier one of the client's is closed), answered at
-        once at the fast search level; its first full answer follows on the same ledger."""
+        once at the fast search level; its first full answer is pushed once the hold is over
+        (`first_full_answer_delay`), on the latest validated ledger then."""
         self.forget(client)
         engine = await self._serving()
         levels, steps = engine.config.levels, engine.config.steps

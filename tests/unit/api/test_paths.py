@@ -221,6 +221,15 @@ async def test_source_currencies_limit_what_the_sender_may_spend(tmp_path: Path)
         assert found["source_amount"] == "20000000"  # 10 EUR at 2 XRP each, in drops
 
 
+async def test_search_level_asks_for_a_shallower_or_deeper_search(tmp_path: Path) -> None:
+    """xpay's search_level: level 0 searches nothing; deeper than the node allows is capped."""
+    async with path_world(tmp_path) as world:
+        assert (await world.ok("ripple_path_find", **to_bob(search_level=0)))["alternatives"] == []
+        for level in (1, 10):
+            found = only_path(await world.ok("ripple_path_find", **to_bob(search_level=level)))
+            assert found["source_amount"] == usd("11", ALICE), level
+
+
 async def test_each_answer_is_on_the_latest_validated_ledger(tmp_path: Path) -> None:
     async with path_world(tmp_path) as world:
         assert only_path(await world.ok("ripple_path_find", **to_bob()))
