@@ -12,6 +12,8 @@ directory if one is left or in the next quality directory.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from xpay.amounts import Quality
 from xpay.flow.steps import Book
 from xpay.ledger import keylet
@@ -23,6 +25,7 @@ from xpay.protocol.ids import Hash256
 _QUALITY_SPAN = 1 << 64
 
 
+@lru_cache(maxsize=4096)
 def book_end(base: bytes) -> bytes:
     """The first key after every directory of the book (rippled's getQualityNext(base))."""
     return (int.from_bytes(base, "big") + _QUALITY_SPAN).to_bytes(32, "big")

@@ -51,7 +51,7 @@ def dir_add(
         if preserve_order:
             indexes = (*indexes, key)
         else:
-            ordered = sorted(indexes)
+            ordered = sorted(indexes)  # sorted already, unless an older ledger wrote it otherwise
             bisect.insort(ordered, key)
             indexes = tuple(ordered)
         view.update(node._replace(indexes=indexes))
@@ -86,7 +86,10 @@ def dir_remove(
     node = view.read(kl.page(directory.key, page))
     if node is None or key not in node.indexes:
         return False
-    indexes = tuple(k for k in node.indexes if k != key)
+    i = node.indexes.index(key)
+    indexes = node.indexes[:i] + node.indexes[i + 1 :]
+    if key in indexes:  # never from dir_add, which refuses a second insertion; every copy goes
+        indexes = tuple(k for k in indexes if k != key)
     node = node._replace(indexes=indexes)
     view.update(node)
     if indexes:

@@ -21,7 +21,7 @@ from xpay.protocol.flags import (
     lsfLowFreeze,
     lsfRequireAuth,
 )
-from xpay.protocol.ids import AccountID, Currency
+from xpay.protocol.ids import XRP_CURRENCY, AccountID, Currency
 from xpay.protocol.ter import Tec, Tes
 
 
@@ -80,14 +80,22 @@ def account_holds(
     zero_if_frozen: bool,
 ) -> STAmount:
     """How much of (currency, issuer) the account holds; for XRP, what is above its reserve."""
-    if not any(currency):
+    if currency == XRP_CURRENCY:
         return STAmount.from_xrp(xrp_liquid(view, account))
     issue = issue_from_key(currency + issuer)
+    sle = view.read(keylet.line(account, issuer, currency))
     # Without a line (or frozen) the balance is zero, still passed through the balance hook as
     # rippled does: a payment sandbox may have recorded debits on a line it since deleted.
-    if zero_if_frozen and is_frozen(view, account, currency, issuer):
+    # The freeze check is is_frozen's, with the line already read.
+    if zero_if_frozen and (
+        is_global_frozen(view, issuer)
+        or (
+            issuer != account
+            and sle is not None
+            and sle.flags & (lsfHighFreeze if issuer > account else lsfLowFreeze)
+        )
+    ):
         return view.balance_hook(account, issuer, STAmount.zero(issue))
-    sle = view.read(keylet.line(account, issuer, currency))
     if sle is None:
         return view.balance_hook(account, issuer, STAmount.zero(issue))
     balance = sle.balance

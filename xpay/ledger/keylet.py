@@ -93,6 +93,7 @@ def page(root: bytes, index: int) -> Keylet[DirectoryNode]:
     return Keylet(DirectoryNode, _half(_DIR_NODE + root + index.to_bytes(8, "big")))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def book_base(taker_pays: Issue, taker_gets: Issue) -> bytes:
     """The first key of a book's directories (quality zero): rippled's getBookBase."""
     h = _half(

@@ -290,12 +290,33 @@ class Sandbox:
     here), ERASE (exists in the parent, deleted here; the entry is its last value).
     """
 
-    __slots__ = ("_fees", "_inserted", "_open", "_parent", "_parent_close_time", "_seq", "destroyed_drops", "items")
+    __slots__ = (
+        "_base",
+        "_chain",
+        "_fees",
+        "_inserted",
+        "_open",
+        "_parent",
+        "_parent_close_time",
+        "_seq",
+        "destroyed_drops",
+        "items",
+    )
 
     def __init__(self, parent: ApplyView | Sandbox) -> None:
         self._parent = parent
         self.items: dict[bytes, tuple[int, Entry]] = {}
         self.destroyed_drops = 0
+        # The items of this sandbox and of every sandbox under it, nearest first, and the view
+        # under them all: a read looks through the dicts in turn (the payment engine reads
+        # through three or four sandboxes, many times per transaction). The dicts are changed
+        # in place, never replaced, so the chain stays true.
+        if isinstance(parent, Sandbox):
+            self._chain: tuple[dict[bytes, tuple[int, Entry]], ...] = (self.items, *parent._chain)
+            self._base: ApplyView = parent._base
+        else:
+            self._chain = (self.items,)
+            self._base = parent
         # Keys with action INSERT, ordered for succ(); created on the first insert. A plain
         # sorted list while small (a transaction inserts a few entries), a SortedList beyond.
         self._inserted: list[bytes] | SortedList | None = None
@@ -344,12 +365,9 @@ class Sandbox:
     # Reads ----------------------------------------------------------------------------------
 
     def read(self, k: kl.Keylet[E]) -> E | None:
-        # Down the chain of sandboxes in a loop rather than by recursion: the payment engine
-        # reads through three or four of them, many times per transaction.
         key = k.key
-        view: Sandbox = self
-        while True:
-            item = view.items.get(key)
+        for items in self._chain:
+            item = items.get(key)
             if item is not None:
                 if item[0] == ERASE:
                     return None
@@ -357,21 +375,14 @@ class Sandbox:
                 if k.type is not object and type(entry) is not k.type:
                     return None
                 return entry  # type: ignore[return-value]
-            parent = view._parent
-            if not isinstance(parent, Sandbox):
-                return parent.read(k)
-            view = parent
+        return self._base.read(k)
 
     def read_key(self, key: bytes) -> Entry | None:
-        view: Sandbox = self
-        while True:
-            item = view.items.get(key)
+        for items in self._chain:
+            item = items.get(key)
             if item is not None:
                 return None if item[0] == ERASE else item[1]
-            parent = view._parent
-            if not isinstance(parent, Sandbox):
-                return parent.read_key(key)
-            view = parent
+        return self._base.read_key(key)
 
     def exists(self, k: kl.Keylet[E]) -> bool:
         return self.read(k) is not None
@@ -386,7 +397,7 @@ class Sandbox:
         while isinstance(view, Sandbox):
             chain.append(view)
             view = view._parent
-        nxt = view.succ(key, last)
+        nxt = self._base.succ(key, last)
         for layer in reversed(chain):
             if nxt is not None:
                 item = layer.items.get(nxt)
@@ -506,19 +517,53 @@ class Sandbox:
     def apply(self) -> None:
         """Commit every change into the parent, then forget them (the sandbox may be reused)."""
         parent = self._parent
-        for action, entry in self.items.values():
-            if action == INSERT:
-                parent.raw_insert(entry)
-            elif action == MODIFY:
-                parent.raw_replace(entry)
-            else:
-                parent.raw_erase(entry)
-        if self.destroyed_drops:
-            parent.raw_destroy_xrp(self.destroyed_drops)
+        if type(parent) is Sandbox or isinstance(parent, Sandbox):
+            # raw_insert / raw_replace / raw_erase, inlined: a payment commits a sandbox into
+            # another several times per transaction.
+            into = parent.items
+            for key, mine in self.items.items():
+                action, entry = mine
+                theirs = into.get(key)
+                if action == MODIFY:
+                    if theirs is None:
+                        into[key] = mine
+                    elif theirs[0] == ERASE:
+                        raise LogicError(f"raw_replace: {key.hex()} was erased")
+                    elif theirs[0] == MODIFY:
+                        into[key] = mine
+                    else:
+                        into[key] = (theirs[0], entry)
+                elif action == INSERT:
+                    if theirs is None:
+                        into[key] = mine
+                        parent._track_insert(key)
+                    elif theirs[0] == ERASE:
+                        into[key] = (MODIFY, entry)
+                    else:
+                        raise LogicError(f"raw_insert: {key.hex()} already present")
+                elif theirs is None or theirs[0] == MODIFY:
+                    into[key] = mine
+                elif theirs[0] == INSERT:
+                    del into[key]
+                    parent._untrack_insert(key)
+                else:
+                    raise LogicError(f"raw_erase: {key.hex()} erased twice")
+            if self.destroyed_drops:
+                parent.destroyed_drops += self.destroyed_drops
+        else:
+            for action, entry in self.items.values():
+                if action == INSERT:
+                    parent.raw_insert(entry)
+                elif action == MODIFY:
+                    parent.raw_replace(entry)
+                else:
+                    parent.raw_erase(entry)
+            if self.destroyed_drops:
+                parent.raw_destroy_xrp(self.destroyed_drops)
         self.discard()
 
     def discard(self) -> None:
-        self.items = {}
+        self.items.clear()  # in place: sandboxes over this one hold the dict in their chain
         self.destroyed_drops = 0
         self._inserted = None
 
