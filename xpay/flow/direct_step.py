@@ -19,6 +19,7 @@ from __future__ import annotations
 from xpay.amounts import NO_ISSUE, QUALITY_ONE, IOUAmount, Issue, Quality, STAmount
 from xpay.amounts.arithmetic import get_rate
 from xpay.amounts.iou_amount import _iou
+from xpay.amounts.issue import issue_from_key
 from xpay.flow.amount_spec import StepAmount
 from xpay.flow.step_checks import check_freeze, check_no_ripple
 from xpay.flow.steps import (
@@ -41,7 +42,7 @@ from xpay.protocol.flags import (
     lsfLowNoRipple,
     lsfRequireAuth,
 )
-from xpay.protocol.ids import AccountID, Currency, Hash256
+from xpay.protocol.ids import XRP_CURRENCY, AccountID, Currency, Hash256
 from xpay.protocol.ter import TER, Tec, Tem, Ter, Tes
 
 _ISSUES = DebtDirection.ISSUES
@@ -91,9 +92,10 @@ class DirectStepI(Step):
         self._line = keylet.line(src, dst, currency)
         self._src_low = src < dst
         # A malformed path can name XRP here; its check fails before any Issue is needed.
-        is_iou = any(currency)
-        self._src_issue = Issue(currency, src) if is_iou else None
-        self._dst_issue = Issue(currency, dst) if is_iou else None
+        is_iou = currency != XRP_CURRENCY
+        # Through the shared issue cache (validated as the constructor does).
+        self._src_issue = issue_from_key(currency + src) if is_iou else None
+        self._dst_issue = issue_from_key(currency + dst) if is_iou else None
 
     def __repr__(self) -> str:
         return f"DirectStepI({self.src.hex()[:8]}->{self.dst.hex()[:8]})"

@@ -47,7 +47,7 @@ class PathElement:
     is treated as absent, a currency is present whenever it was given (XRP included).
     """
 
-    __slots__ = ("account", "currency", "is_offer", "issuer")
+    __slots__ = ("account", "currency", "is_account", "is_offer", "issuer")
 
     def __init__(
         self,
@@ -61,10 +61,7 @@ class PathElement:
         self.currency = currency
         self.issuer = issuer
         self.is_offer = account is None if is_offer is None else is_offer
-
-    @property
-    def is_account(self) -> bool:
-        return not self.is_offer
+        self.is_account = not self.is_offer
 
     def __repr__(self) -> str:
         parts = [f"{name}={value.hex()[:8]}" for name in ("account", "currency", "issuer") if (value := getattr(self, name)) is not None]

@@ -43,9 +43,6 @@ class _Credits:
         self.low_orig_balance = low_orig_balance
         """The balance, from the low account's side, before the first credit."""
 
-    def copy(self) -> _Credits:
-        return _Credits(self.low_credits, self.high_credits, self.low_orig_balance)
-
 
 def _neutral(amount: STAmount) -> STAmount:
     """The amount in the neutral issue of its currency (XRP stays XRP)."""
@@ -186,19 +183,27 @@ class PaymentSandbox(Sandbox):
         owner-count maxima."""
         parent = self._ps
         if parent is not None:
+            # This sandbox forgets its tables once applied (discard), so its records move to
+            # the parent as they are rather than being copied.
             credits = parent._credits
-            for key, value in self._credits.items():
-                existing = credits.get(key)
-                if existing is None:
-                    credits[key] = value.copy()
-                else:
-                    existing.low_credits = existing.low_credits + value.low_credits
-                    existing.high_credits = existing.high_credits + value.high_credits
+            if not credits:
+                parent._credits = self._credits
+            else:
+                for key, value in self._credits.items():
+                    existing = credits.get(key)
+                    if existing is None:
+                        credits[key] = value
+                    else:
+                        existing.low_credits = existing.low_credits + value.low_credits
+                        existing.high_credits = existing.high_credits + value.high_credits
             counts = parent._owner_counts
-            for account, count in self._owner_counts.items():
-                recorded = counts.get(account)
-                if recorded is None or count > recorded:
-                    counts[account] = count
+            if not counts:
+                parent._owner_counts = self._owner_counts
+            else:
+                for account, count in self._owner_counts.items():
+                    recorded = counts.get(account)
+                    if recorded is None or count > recorded:
+                        counts[account] = count
         super().apply()
 
     def discard(self) -> None:

@@ -307,25 +307,29 @@ class Sandbox:
         self._parent = parent
         self.items: dict[bytes, tuple[int, Entry]] = {}
         self.destroyed_drops = 0
-        # The items of this sandbox and of every sandbox under it, nearest first, and the view
-        # under them all: a read looks through the dicts in turn (the payment engine reads
-        # through three or four sandboxes, many times per transaction). The dicts are changed
-        # in place, never replaced, so the chain stays true.
-        if isinstance(parent, Sandbox):
-            self._chain: tuple[dict[bytes, tuple[int, Entry]], ...] = (self.items, *parent._chain)
-            self._base: ApplyView = parent._base
-        else:
-            self._chain = (self.items,)
-            self._base = parent
         # Keys with action INSERT, ordered for succ(); created on the first insert. A plain
         # sorted list while small (a transaction inserts a few entries), a SortedList beyond.
         self._inserted: list[bytes] | SortedList | None = None
-        # What the parent says of the ledger never changes while the sandbox lives: kept here,
-        # so a read of the fees is not a walk down every sandbox of a payment.
-        self._seq = parent.seq
-        self._parent_close_time = parent.parent_close_time
-        self._fees = parent.fees
-        self._open = parent.open
+        # The items of this sandbox and of every sandbox under it, nearest first, and the view
+        # under them all: a read looks through the dicts in turn (the payment engine reads
+        # through three or four sandboxes, many times per transaction). The dicts are changed
+        # in place, never replaced, so the chain stays true. And what the parent says of the
+        # ledger, which never changes while the sandbox lives: reading the fees is not a walk
+        # down every sandbox of a payment.
+        if isinstance(parent, Sandbox):
+            self._chain: tuple[dict[bytes, tuple[int, Entry]], ...] = (self.items, *parent._chain)
+            self._base: ApplyView = parent._base
+            self._seq = parent._seq
+            self._parent_close_time = parent._parent_close_time
+            self._fees = parent._fees
+            self._open = parent._open
+        else:
+            self._chain = (self.items,)
+            self._base = parent
+            self._seq = parent.seq
+            self._parent_close_time = parent.parent_close_time
+            self._fees = parent.fees
+            self._open = parent.open
 
     def _track_insert(self, key: bytes) -> None:
         inserted = self._inserted
