@@ -19,7 +19,7 @@ from xpay.flow.steps import Book
 from xpay.ledger import keylet
 from xpay.ledger.entries import DirectoryNode, Offer
 from xpay.ledger.transfers import offer_delete
-from xpay.ledger.views import ReadView, Sandbox
+from xpay.ledger.views import ReadView, Sandbox, settled_open_view
 from xpay.protocol.ids import Hash256
 
 _QUALITY_SPAN = 1 << 64
@@ -45,8 +45,29 @@ def dir_first(view: ReadView, root: bytes) -> tuple[bytes, Hash256] | None:
 
 
 def tip_quality(view: ReadView, book: Book) -> Quality | None:
-    """The quality of the book's best directory holding an offer, or None for an empty book."""
+    """The quality of the book's best directory holding an offer, or None for an empty book.
+
+    Asked before every crossing and every pass of a payment through the book, most often of a
+    view whose sandboxes have not touched any book yet: then the open view underneath answers,
+    and remembers the answer until the book changes there (OpenView.range_memo)."""
     base = keylet.book_base(book.in_, book.out)
+    settled = settled_open_view(view)
+    if settled is None:
+        return _tip_quality(view, base)
+    memo = settled.range_memo
+    prefix = base[:24]
+    found = memo.get(prefix, _UNKNOWN)
+    if found is _UNKNOWN:
+        found = memo[prefix] = _tip_quality(settled, base)
+    return found  # type: ignore[return-value]
+
+
+_UNKNOWN: object = object()
+
+
+def _tip_quality(view: ReadView, base: bytes) -> Quality | None:
+    """tip_quality, worked out: succ() from the book's base to the first directory with an
+    offer."""
     end = book_end(base)
     key: bytes | None = base
     while True:

@@ -24,7 +24,7 @@ from sortedcontainers import SortedList
 
 from xpay.amounts import STAmount, XRPAmount
 from xpay.ledger import keylet as kl
-from xpay.ledger.entries import Entry
+from xpay.ledger.entries import DirectoryNode, Entry
 from xpay.protocol.ids import AccountID, Hash256
 
 E = TypeVar("E", bound=Entry)
@@ -135,6 +135,7 @@ class OpenView:
         "build",
         "destroyed_drops",
         "items",
+        "range_memo",
         "txs",
     )
 
@@ -166,6 +167,17 @@ class OpenView:
         # directories (they share a 24-byte prefix).
         self._base_reads: dict[bytes, Entry | None] = {}
         self._base_succs: dict[bytes, bytes | None] = {}
+        # Facts about one range of keys, by its 24-byte prefix (an order book: its quality
+        # directories are the keys under its base's prefix), worked out by a caller from this
+        # view alone and kept until a key in the range is inserted or erased here, or a
+        # directory rooted in it changes (its pages may lie elsewhere). See settled_open_view.
+        self.range_memo: dict[bytes, object] = {}
+
+    def _forget_range(self, entry: Entry) -> None:
+        memo = self.range_memo
+        memo.pop(entry.key[:24], None)
+        if type(entry) is DirectoryNode:
+            memo.pop(entry.root_index[:24], None)
 
     @property
     def base(self) -> ReadView:
@@ -249,6 +261,8 @@ class OpenView:
 
     def raw_insert(self, entry: Entry) -> None:
         key = entry.key
+        if self.range_memo:
+            self._forget_range(entry)
         if key not in self.items:
             if self._inserted is None:
                 self._inserted = SortedList()
@@ -258,12 +272,16 @@ class OpenView:
         self.items[key] = entry
 
     def raw_replace(self, entry: Entry) -> None:
+        if self.range_memo:
+            self._forget_range(entry)
         if self.items.get(entry.key, True) is None:
             self._skip.clear()
         self.items[entry.key] = entry
 
     def raw_erase(self, entry: Entry) -> None:
         key = entry.key
+        if self.range_memo:
+            self._forget_range(entry)
         if self._inserted is not None and key in self._inserted:
             # Created and deleted within this view: the base never had it.
             self._inserted.remove(key)
@@ -298,6 +316,7 @@ class Sandbox:
         "_open",
         "_parent",
         "_parent_close_time",
+        "_reshaped",
         "_seq",
         "destroyed_drops",
         "items",
@@ -310,6 +329,10 @@ class Sandbox:
         # Keys with action INSERT, ordered for succ(); created on the first insert. A plain
         # sorted list while small (a transaction inserts a few entries), a SortedList beyond.
         self._inserted: list[bytes] | SortedList | None = None
+        # True once an entry was inserted or erased here, or a directory changed: until then
+        # the view under the sandbox answers for every key range and directory
+        # (settled_open_view).
+        self._reshaped = False
         # The items of this sandbox and of every sandbox under it, nearest first, and the view
         # under them all: a read looks through the dicts in turn (the payment engine reads
         # through three or four sandboxes, many times per transaction). The dicts are changed
@@ -319,10 +342,10 @@ class Sandbox:
         if isinstance(parent, Sandbox):
             self._chain: tuple[dict[bytes, tuple[int, Entry]], ...] = (self.items, *parent._chain)
             self._base: ApplyView = parent._base
-            self._seq = parent._seq
-            self._parent_close_time = parent._parent_close_time
-            self._fees = parent._fees
-            self._open = parent._open
+            self._seq: int = parent._seq
+            self._parent_close_time: int = parent._parent_close_time
+            self._fees: Fees = parent._fees
+            self._open: bool = parent._open
         else:
             self._chain = (self.items,)
             self._base = parent
@@ -441,6 +464,7 @@ class Sandbox:
     # Writes (rippled's ApplyView: insert / update / erase) -----------------------------------
 
     def insert(self, entry: Entry) -> None:
+        self._reshaped = True
         key = entry.key
         item = self.items.get(key)
         if item is None:
@@ -454,6 +478,8 @@ class Sandbox:
             raise LogicError(f"insert: {type(entry).__name__} {key.hex()} already exists")
 
     def update(self, entry: Entry) -> None:
+        if type(entry) is DirectoryNode:
+            self._reshaped = True
         key = entry.key
         item = self.items.get(key)
         if item is None:
@@ -466,6 +492,7 @@ class Sandbox:
             self.items[key] = (item[0], entry)
 
     def erase(self, entry: Entry) -> None:
+        self._reshaped = True
         key = entry.key
         item = self.items.get(key)
         if item is None:
@@ -487,6 +514,7 @@ class Sandbox:
     # The parent side of a nested sandbox ------------------------------------------------------
 
     def raw_insert(self, entry: Entry) -> None:
+        self._reshaped = True
         item = self.items.get(entry.key)
         if item is None:
             self.items[entry.key] = (INSERT, entry)
@@ -497,6 +525,8 @@ class Sandbox:
             raise LogicError(f"raw_insert: {entry.key.hex()} already present")
 
     def raw_replace(self, entry: Entry) -> None:
+        if type(entry) is DirectoryNode:
+            self._reshaped = True
         item = self.items.get(entry.key)
         if item is None:
             self.items[entry.key] = (MODIFY, entry)
@@ -506,6 +536,7 @@ class Sandbox:
             self.items[entry.key] = (item[0], entry)
 
     def raw_erase(self, entry: Entry) -> None:
+        self._reshaped = True
         item = self.items.get(entry.key)
         if item is None or item[0] == MODIFY:
             self.items[entry.key] = (ERASE, entry)
@@ -524,6 +555,8 @@ class Sandbox:
         if type(parent) is Sandbox or isinstance(parent, Sandbox):
             # raw_insert / raw_replace / raw_erase, inlined: a payment commits a sandbox into
             # another several times per transaction.
+            if self._reshaped:
+                parent._reshaped = True
             into = parent.items
             for key, mine in self.items.items():
                 action, entry = mine
@@ -570,12 +603,26 @@ class Sandbox:
         self.items.clear()  # in place: sandboxes over this one hold the dict in their chain
         self.destroyed_drops = 0
         self._inserted = None
+        self._reshaped = False
 
     def changes(self) -> Iterator[tuple[bytes, int, Entry]]:
         """(key, action, entry) for every change, in key order (metadata's order)."""
         for key in sorted(self.items):
             action, entry = self.items[key]
             yield key, action, entry
+
+
+def settled_open_view(view: ReadView) -> OpenView | None:
+    """The open view under `view` when every sandbox in between (if any) neither inserted nor
+    erased an entry nor changed a directory: then what it says of any key range and any
+    directory is what `view` says, and facts about a range worked out from it may be kept in
+    its `range_memo` (they stay true until it changes the range, which drops them). None when
+    `view` is not (over) an open view, or a sandbox on the way changed the shape of things."""
+    while isinstance(view, Sandbox):
+        if view._reshaped:
+            return None
+        view = view._parent
+    return view if type(view) is OpenView else None
 
 
 _SMALL_SORTED = 256
