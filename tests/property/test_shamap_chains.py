@@ -105,3 +105,18 @@ def test_a_book_like_chain_is_jumped_and_broken_by_a_sibling() -> None:
     assert n.succ(bytes(32)) == below and m.succ(bytes(32)) == dirs[0]
     assert [k for k, _ in n.items()] == sorted([*dirs, below])
     assert n.root_hash() == SHAMap(PLAIN).apply((k, b"d") for k in dirs).apply([(below, b"x")]).root_hash()
+
+
+@given(st.lists(keys, max_size=60), st.lists(keys, max_size=10))
+def test_build_in_one_pass_is_inserting_one_by_one(items: list[bytes], later: list[bytes]) -> None:
+    """SHAMap.build groups the items by nibble: the same tree (same hash, same answers, same
+    behaviour when changed afterwards) as applying them in order, repeated keys included."""
+    pairs = [(k, bytes([i % 7])) for i, k in enumerate(items)]
+    built = SHAMap.build(PLAIN, pairs)
+    applied: SHAMap[bytes] = SHAMap(PLAIN).apply(pairs)
+    assert built.root_hash() == applied.root_hash()
+    assert list(built.items()) == list(applied.items()) and len(built) == len(applied)
+    model = dict(pairs)
+    _check(built, model, list(model)[:5] + ROOTS)
+    changes = [(k, b"z") for k in later]
+    assert built.apply(changes).root_hash() == applied.apply(changes).root_hash()

@@ -165,8 +165,7 @@ def close_ledger(
     if view.base is not parent:
         raise ValueError("the view was not built over this parent")
     state = parent.state.apply(view.items.items())
-    txs: SHAMap[tuple[bytes, bytes]] = SHAMap(TX_WITH_META)
-    txs = txs.apply((tx_id, (blob, meta or b"")) for tx_id, (blob, meta) in view.txs.items())
+    txs = SHAMap.build(TX_WITH_META, ((tx_id, (blob, meta or b"")) for tx_id, (blob, meta) in view.txs.items()))
     header = LedgerHeader(
         seq=view.seq,
         total_coins=parent.header.total_coins - view.destroyed_drops,

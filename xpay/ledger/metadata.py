@@ -23,6 +23,7 @@ from xpay.amounts import STAmount
 from xpay.codec.native import field_encoder
 from xpay.ledger import keylet
 from xpay.ledger.entries import (
+    ENTRY_TYPE_CODES,
     THREADED_TYPES,
     ZERO256,
     AccountRoot,
@@ -370,10 +371,16 @@ def build_metadata_blob(
             current = final[key]
             if current == orig:
                 continue
-            body = b.node(key, "ModifiedNode", entry_type(current))
-            if type(current) in THREADED_TYPES:
+            kind = type(current)
+            body = b.node(key, "ModifiedNode", ENTRY_TYPE_CODES[kind])
+            if kind in THREADED_TYPES:
                 final[key] = current = b.thread_item(key, current)
-            body[_PREVIOUS] = _previous_fields(orig, current)
+            if kind is type(orig):
+                changed = changed_fields_bytes(orig, current, _NOT_LISTED)
+                if changed:
+                    body[_PREVIOUS] = _PREVIOUS_HEADER + changed + _OBJECT_END
+            else:
+                body[_PREVIOUS] = _previous_fields(orig, current)
             finals = fields_bytes(current, _NOT_LISTED)
             if finals:
                 body[_FINAL] = _FINAL_HEADER + finals + _OBJECT_END

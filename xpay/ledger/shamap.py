@@ -186,6 +186,22 @@ class SHAMap(Generic[T]):
                 count += 1
         return SHAMap(self._kind, root, count)
 
+    @classmethod
+    def build(cls, kind: LeafKind[T], items: Iterable[tuple[bytes, T]]) -> SHAMap[T]:
+        """A new map holding `items` (distinct keys): SHAMap(kind).apply(items), built in one
+        pass over the items grouped by nibble rather than one descent per item (a closed
+        ledger's transaction tree, a transaction set)."""
+        edit = object()
+        leaves = [_Leaf(key, item) for key, item in items]
+        keys = {leaf.key for leaf in leaves}
+        if len(keys) != len(leaves):
+            # Repeated keys: the later item wins, as apply() would have it.
+            return SHAMap(kind).apply((leaf.key, leaf.item) for leaf in leaves)
+        root = _Inner([None] * 16, edit)
+        if leaves:
+            _fill(root, leaves, 0, edit)
+        return SHAMap(kind, root, len(leaves))
+
     def root_hash(self) -> bytes:
         return _hash(self._root, self._kind.leaf_hash) if self._count else ZERO_HASH
 
@@ -254,6 +270,31 @@ class SHAMap(Generic[T]):
         if found is None or (last is not None and found >= last):
             return None
         return found
+
+
+def _fill(node: _Inner, leaves: list[_Leaf], depth: int, edit: object) -> None:
+    """Place `leaves` (two or more, or the root's) under `node`, at `depth`: a branch with one
+    leaf takes it, a branch with more gets an inner node, as inserting them one by one would."""
+    groups: list[list[_Leaf] | None] = [None] * 16
+    shift = 4 if not depth & 1 else 0
+    i = depth >> 1
+    for leaf in leaves:
+        branch = (leaf.key[i] >> shift) & 0x0F
+        group = groups[branch]
+        if group is None:
+            groups[branch] = [leaf]
+        else:
+            group.append(leaf)
+    children = node.children
+    for branch, group in enumerate(groups):
+        if group is None:
+            continue
+        if len(group) == 1:
+            children[branch] = group[0]
+        else:
+            inner = _Inner([None] * 16, edit)
+            children[branch] = inner
+            _fill(inner, group, depth + 1, edit)
 
 
 def _insert(node: _Inner, key: bytes, item: Any, depth: int, edit: object) -> bool:
@@ -378,7 +419,7 @@ def state_leaf_kind(serialize: Callable[[T], bytes]) -> LeafKind[T]:
 
 def _tx_meta_hash(key: bytes, item: tuple[bytes, bytes]) -> bytes:
     tx, meta = item
-    return _half(b"SND\x00" + _vl(tx) + tx + _vl(meta) + meta + key)
+    return _half(b"".join((b"SND\x00", _vl(tx), tx, _vl(meta), meta, key)))
 
 
 def _tx_only_hash(key: bytes, item: bytes) -> bytes:

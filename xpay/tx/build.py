@@ -34,8 +34,7 @@ def tx_set_hash(txs: Iterable[Transaction]) -> Hash256:
     """The hash of a transaction set: the root of its SHAMap of transaction blobs (what
     consensus agrees on, and the salt of its canonical order)."""
     # Each key is the transaction's ID, which is TX_ONLY's leaf hash: no need to hash again.
-    tree: SHAMap[bytes] = SHAMap(TX_BY_ID)
-    tree = tree.apply((tx.id, tx.blob) for tx in txs)
+    tree: SHAMap[bytes] = SHAMap.build(TX_BY_ID, ((tx.id, tx.blob) for tx in txs))
     return Hash256(tree.root_hash())
 
 

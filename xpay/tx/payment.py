@@ -149,7 +149,7 @@ def do_apply(ctx: ApplyContext) -> TER | Outcome:
     source = view.read(keylet.account(tx.account))
     if source is None:
         return Tef.tefINTERNAL
-    reserve = view.fees.account_reserve(source.owner_count).drops
+    reserve = view.fees.reserve_drops(source.owner_count)
     # The sender keeps its reserve, but the fee may be paid out of it.
     if ctx.prior_balance.drops < amount.mantissa + max(reserve, tx.fee.mantissa):
         return Tec.tecUNFUNDED_PAYMENT

@@ -15,7 +15,7 @@ xpay passes both in one frozen value, so every stage sees the same rules and not
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 
 LEGACY_NETWORK_ID_MAX: Final = 1024
@@ -34,6 +34,9 @@ class Rules:
 
     network_id: int
     features: frozenset[str] = frozenset()
+    requires_network_id: bool = field(init=False, repr=False, compare=False)
+    """True on xpay networks (ID above 1024): transactions must name the network. Worked out
+    once: every transaction's preflight asks."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.network_id <= 0xFFFFFFFF:
@@ -41,11 +44,7 @@ class Rules:
         unknown = self.features - KNOWN_FEATURES
         if unknown:
             raise ValueError(f"unknown features: {', '.join(sorted(unknown))}")
+        object.__setattr__(self, "requires_network_id", self.network_id > LEGACY_NETWORK_ID_MAX)
 
     def enabled(self, feature: str) -> bool:
         return feature in self.features
-
-    @property
-    def requires_network_id(self) -> bool:
-        """True on xpay networks (ID above 1024): transactions must name the network."""
-        return self.network_id > LEGACY_NETWORK_ID_MAX

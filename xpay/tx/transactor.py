@@ -27,7 +27,7 @@ from xpay.ledger import keylet
 from xpay.ledger.entries import AccountRoot
 from xpay.ledger.views import OpenView, ReadView
 from xpay.protocol.flags import lsfDisableMaster, tfInnerBatchTxn
-from xpay.protocol.ids import AccountID
+from xpay.protocol.ids import ACCOUNT_ZERO, AccountID
 from xpay.protocol.ter import TER, NotTEC, Tec, Tef, Tel, Tem, Ter, Tes
 from xpay.protocol.transaction_types import TransactionType
 from xpay.tx.context import ApplyContext, ApplyFlags, Outcome, PreclaimContext, PreflightContext
@@ -60,9 +60,12 @@ class Transactor:
 # --- preflight ---------------------------------------------------------------------------------
 
 
+_KEY_TYPES: Final = frozenset((0xED, 0x02, 0x03))
+
+
 def is_public_key(key: bytes) -> bool:
     """rippled's publicKeyType: a 33-byte Ed25519 (0xED) or compressed secp256k1 key."""
-    return len(key) == 33 and key[0] in (0xED, 0x02, 0x03)
+    return len(key) == 33 and key[0] in _KEY_TYPES
 
 
 def is_legal_fee(fee: STAmount) -> bool:
@@ -86,16 +89,18 @@ def preflight1(ctx: PreflightContext, flags_mask: int) -> NotTEC:
             return Tel.telWRONG_NETWORK
     elif network_id is not None:
         return Tel.telNETWORK_ID_MAKES_TX_NON_CANONICAL
-    if tx.flags & flags_mask:
+    flags = tx.flags
+    if flags & flags_mask:
         return Tem.temINVALID_FLAG
-    if not any(tx.account):
+    if tx.account == ACCOUNT_ZERO:
         return Tem.temBAD_SRC_ACCOUNT
-    if not is_legal_fee(tx.fee):
+    fee = tx.fee
+    if not (fee.native and 0 <= fee.mantissa <= MAX_NATIVE_DROPS):  # is_legal_fee, inlined
         return Tem.temBAD_FEE
     spk = tx.signing_pub_key
-    if spk and not is_public_key(spk):
+    if spk and not (len(spk) == 33 and spk[0] in _KEY_TYPES):  # is_public_key, inlined
         return Tem.temBAD_SIGNATURE
-    if tx.flags & tfInnerBatchTxn:
+    if flags & tfInnerBatchTxn:
         return Tem.temINVALID_FLAG  # Batch is not part of xpay.
     if tx.local_failure is not None:
         return Tem.temINVALID
