@@ -194,19 +194,36 @@ def signing_account(public_key: bytes) -> AccountID:
 
 def preclaim_common(ctx: PreclaimContext, transactor: Transactor) -> TER:
     """rippled's invoke_preclaim, before the transactor's own preclaim: the account must exist
-    (terNO_ACCOUNT), then sequence, prior transaction and last ledger, fee, signing key."""
+    (terNO_ACCOUNT), then sequence, prior transaction and last ledger, fee, signing key.
+
+    The checks above, in that order; the common case (the next sequence, no AccountTxnID or
+    LastLedgerSequence, a single signature by the master key) answered inline: every
+    transaction comes through here."""
     view = ctx.view
-    sle = view.read(keylet.account(ctx.tx.account))
+    tx = ctx.tx
+    sle = view.read(keylet.account(tx.account))
     if sle is None:
         return Ter.terNO_ACCOUNT
-    result: TER = check_seq_proxy(sle, ctx)
-    if result is not SUCCESS:
-        return result
-    result = check_prior_tx_and_last_ledger(view, sle, ctx)
-    if result is not SUCCESS:
-        return result
-    minimum = (transactor.base_fee or base_fee)(view, ctx.tx)
+    if tx.sequence != sle.sequence:
+        return check_seq_proxy(sle, ctx)
+    fields = tx.fields
+    if "AccountTxnID" in fields or "LastLedgerSequence" in fields:
+        result: TER = check_prior_tx_and_last_ledger(view, sle, ctx)
+        if result is not SUCCESS:
+            return result
+    elif isinstance(view, OpenView) and tx.id in view.txs:
+        return Tef.tefALREADY
+    minimum = (transactor.base_fee or base_fee)(view, tx)
     result = check_fee(view, sle, ctx, minimum)
     if result is not SUCCESS:
         return result
+    spk = tx.signing_pub_key
+    if (  # check_sign for a master-key signature on an account without a regular key
+        "Signers" not in fields
+        and sle.regular_key is None
+        and is_public_key(spk)
+        and signing_account(spk) == tx.account
+        and not sle.flags & lsfDisableMaster
+    ):
+        return SUCCESS
     return check_sign(sle, ctx)
