@@ -11,7 +11,7 @@ them anyway.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from xpay.amounts import XRP_ISSUE, Issue, Quality, STAmount
 from xpay.flow.amount_spec import to_st_amount, to_step_amount, zero_of
@@ -23,9 +23,9 @@ from xpay.protocol.ids import AccountID, Hash256
 from xpay.protocol.ter import TER, Tes
 
 
-@dataclass(frozen=True, slots=True)
-class FlowResult:
-    """What the engine did (rippled's RippleCalc::Output).
+class FlowResult(NamedTuple):
+    """What the engine did (rippled's RippleCalc::Output). A NamedTuple: one per payment and
+    per offer crossing.
 
     `actual_in` is in the source's issue (SendMax's, or the delivered currency issued by the
     source, or XRP) and `actual_out` in the delivered issue; both are zero when nothing was

@@ -225,8 +225,7 @@ def flow_strands(
             if not f.success or f.out is None or not f.out:
                 continue
             assert f.in_ is not None
-            q = quality_of(f.out, f.in_)
-            if limit_quality is not None and q < limit_quality:
+            if limit_quality is not None and quality_of(f.out, f.in_) < limit_quality:
                 continue
             if not f.inactive:
                 active.next.append(strand)

@@ -80,10 +80,13 @@ def test_remembered_tip_is_the_tip(operations: list[tuple[str, int, int]]) -> No
             assert isinstance(target, DirectoryNode)
             _put(top, target._replace(indexes=() if op == "empty" else (OFFER,)), False)
         elif op == "erase" and isinstance(existing, DirectoryNode):
-            if isinstance(top, Sandbox):
-                top.erase(existing)
-            else:
-                top.raw_erase(existing)
+            later = top.read_key(keylet.page(root, 1).key) if existing.index_next else None
+            for page in (existing, later):
+                if isinstance(page, DirectoryNode):
+                    if isinstance(top, Sandbox):
+                        top.erase(page)
+                    else:
+                        top.raw_erase(page)
         elif op == "stray":
             # Not a directory, but a key inside the book's range: succ() sees it.
             stray = AccountRoot(key=Hash256(BASES[book][:24] + (500 + quality).to_bytes(8, "big")), account=AccountID(b"\x05" * 20), balance=XRPAmount(1), sequence=1)
