@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from xpay.amounts import XRP_ISSUE, Issue, Quality
+from xpay.amounts.issue import issue_from_key
 from xpay.flow.book_step import make_book_step
 from xpay.flow.direct_step import make_direct_step
 from xpay.flow.steps import (
@@ -32,7 +33,7 @@ from xpay.flow.steps import (
 )
 from xpay.flow.xrp_endpoint_step import make_xrp_endpoint_step
 from xpay.ledger.views import ReadView
-from xpay.protocol.ids import ACCOUNT_ONE, ACCOUNT_ZERO, AccountID, Currency
+from xpay.protocol.ids import ACCOUNT_ONE, ACCOUNT_ZERO, XRP_CURRENCY, AccountID, Currency
 from xpay.protocol.ter import TER, Tef, Tem, Tes, is_tem_malformed
 
 PathStep = Mapping[str, bytes]
@@ -124,9 +125,9 @@ def _to_step(
 
 
 def _issue(currency: Currency, account: AccountID) -> Issue | None:
-    if (not any(currency)) != (not any(account)):
+    if (currency == XRP_CURRENCY) != (account == ACCOUNT_ZERO):
         return None
-    return Issue(currency, account)
+    return issue_from_key(currency + account)  # shared, validated as the constructor does
 
 
 def to_strand(

@@ -93,17 +93,29 @@ def page(root: bytes, index: int) -> Keylet[DirectoryNode]:
     return Keylet(DirectoryNode, _half(_DIR_NODE + root + index.to_bytes(8, "big")))
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
+_BOOK_BASES: dict[bytes, bytes] = {}
+
+
 def book_base(taker_pays: Issue, taker_gets: Issue) -> bytes:
-    """The first key of a book's directories (quality zero): rippled's getBookBase."""
-    h = _half(
-        _BOOK_DIR
-        + taker_pays.currency
-        + taker_gets.currency
-        + taker_pays.account
-        + taker_gets.account
-    )
-    return h[:24] + bytes(8)
+    """The first key of a book's directories (quality zero): rippled's getBookBase.
+
+    Memoised by the two issues' bytes (a dict keyed by bytes: an lru_cache would hash and
+    compare the Issue objects through their Python methods)."""
+    memo_key = taker_pays.key + taker_gets.key
+    base = _BOOK_BASES.get(memo_key)
+    if base is None:
+        h = _half(
+            _BOOK_DIR
+            + taker_pays.currency
+            + taker_gets.currency
+            + taker_pays.account
+            + taker_gets.account
+        )
+        base = h[:24] + bytes(8)
+        if len(_BOOK_BASES) >= _CACHE_SIZE:
+            _BOOK_BASES.clear()
+        _BOOK_BASES[memo_key] = base
+    return base
 
 
 def quality(base: bytes, rate: int) -> Keylet[DirectoryNode]:

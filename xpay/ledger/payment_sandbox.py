@@ -114,6 +114,17 @@ class PaymentSandbox(Sandbox):
 
     # -- reporting ----------------------------------------------------------------------------
 
+    def credited(self, account: AccountID, issuer: AccountID, currency: Currency) -> bool:
+        """Whether this payment recorded a credit between the two accounts in the currency (in
+        this sandbox or one under it): if not, balance_hook returns balances untouched."""
+        key = (account, issuer, currency) if account < issuer else (issuer, account, currency)
+        sandbox: PaymentSandbox | None = self
+        while sandbox is not None:
+            if key in sandbox._credits:
+                return True
+            sandbox = sandbox._ps
+        return False
+
     def balance_hook(self, account: AccountID, issuer: AccountID, amount: STAmount) -> STAmount:
         """The part of `amount` (the account's balance of `issuer`'s currency, as read from the
         ledger) the account may spend: credits received in this payment do not count."""

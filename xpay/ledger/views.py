@@ -173,12 +173,6 @@ class OpenView:
         # directory rooted in it changes (its pages may lie elsewhere). See settled_open_view.
         self.range_memo: dict[bytes, object] = {}
 
-    def _forget_range(self, entry: Entry) -> None:
-        memo = self.range_memo
-        memo.pop(entry.key[:24], None)
-        if type(entry) is DirectoryNode:
-            memo.pop(entry.root_index[:24], None)
-
     @property
     def base(self) -> ReadView:
         return self._base
@@ -261,8 +255,11 @@ class OpenView:
 
     def raw_insert(self, entry: Entry) -> None:
         key = entry.key
-        if self.range_memo:
-            self._forget_range(entry)
+        memo = self.range_memo
+        if memo:  # _forget_range, inlined: every commit into the open view comes through here
+            memo.pop(entry.key[:24], None)
+            if type(entry) is DirectoryNode:
+                memo.pop(entry.root_index[:24], None)
         if key not in self.items:
             if self._inserted is None:
                 self._inserted = SortedList()
@@ -272,16 +269,22 @@ class OpenView:
         self.items[key] = entry
 
     def raw_replace(self, entry: Entry) -> None:
-        if self.range_memo:
-            self._forget_range(entry)
+        memo = self.range_memo
+        if memo:  # _forget_range, inlined: every commit into the open view comes through here
+            memo.pop(entry.key[:24], None)
+            if type(entry) is DirectoryNode:
+                memo.pop(entry.root_index[:24], None)
         if self.items.get(entry.key, True) is None:
             self._skip.clear()
         self.items[entry.key] = entry
 
     def raw_erase(self, entry: Entry) -> None:
         key = entry.key
-        if self.range_memo:
-            self._forget_range(entry)
+        memo = self.range_memo
+        if memo:  # _forget_range, inlined: every commit into the open view comes through here
+            memo.pop(entry.key[:24], None)
+            if type(entry) is DirectoryNode:
+                memo.pop(entry.root_index[:24], None)
         if self._inserted is not None and key in self._inserted:
             # Created and deleted within this view: the base never had it.
             self._inserted.remove(key)
