@@ -61,7 +61,10 @@ def xrp_liquid(view: ReadView, account: AccountID, owner_count_adj: int = 0) -> 
         return XRPAmount(0)
     if isinstance(view, PaymentSandbox):
         owner_count = max(0, view.owner_count_hook(account, sle.owner_count) + owner_count_adj)
-        balance = view.balance_hook(account, XRP_ISSUE.account, STAmount.from_xrp(sle.balance)).mantissa
+        if view.credited(account, XRP_ISSUE.account, XRP_CURRENCY):
+            balance = view.balance_hook(account, XRP_ISSUE.account, STAmount.from_xrp(sle.balance)).mantissa
+        else:
+            balance = sle.balance.drops  # what the hook would return, without the STAmount
     else:
         # Only a payment sandbox adjusts what the ledger says (rippled's PaymentSandbox is the
         # one view that overrides the hooks): elsewhere they are the identity, skipped here.

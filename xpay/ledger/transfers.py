@@ -16,6 +16,7 @@ from xpay.ledger import keylet
 from xpay.ledger.directory import Describe, dir_add, dir_remove
 from xpay.ledger.entries import AccountRoot, DirectoryNode, Offer, RippleState
 from xpay.ledger.funds import transfer_rate, with_issuer
+from xpay.ledger.payment_sandbox import PaymentSandbox
 from xpay.ledger.views import Sandbox
 from xpay.protocol.flags import (
     lsfDefaultRipple,
@@ -219,13 +220,15 @@ def account_send(view: Sandbox, sender: AccountID, receiver: AccountID, amount: 
             return Tef.tefINTERNAL
         if src.balance.drops < drops:
             return Tec.tecFAILED_PROCESSING
-        view.credit_hook(sender, XRP_ACCOUNT, amount, STAmount.from_xrp(src.balance))
+        if isinstance(view, PaymentSandbox):  # the one view that records credits
+            view.credit_hook(sender, XRP_ACCOUNT, amount, STAmount.from_xrp(src.balance))
         view.update(src._replace(balance=xrp_of(src.balance.drops - drops)))
     if receiver != XRP_ACCOUNT:
         dst = view.read(keylet.account(receiver))
         if dst is None:
             return Tef.tefINTERNAL
-        view.credit_hook(XRP_ACCOUNT, receiver, amount, STAmount.from_xrp(-dst.balance))
+        if isinstance(view, PaymentSandbox):
+            view.credit_hook(XRP_ACCOUNT, receiver, amount, STAmount.from_xrp(-dst.balance))
         view.update(dst._replace(balance=xrp_of(dst.balance.drops + drops)))
     return Tes.tesSUCCESS
 
