@@ -19,6 +19,21 @@ Transactions are signed and decoded before the clock starts: a node decodes each
 Times are this process's CPU time (time.process_time), best of --repeat runs, so other work on
 the machine does not count against the engine.
 `--profile xrp|iou|close` prints a cProfile of that part instead.
+
+Figures on the project's shared 2-core machine (CPU time, best of 3; other work on the machine
+still moves them by about 10 %), before and after the hot-path work of commits fb67a5b..HEAD:
+
+    XRP payments applied, no signature checks     30-40k/s  ->  68-72k/s
+    IOU payments (rippling), no signature checks  6.5-8.1k/s -> 10.5-10.7k/s
+    build + close 10,000 XRP payments             0.73-0.98 s -> 0.44-0.45 s (close alone 0.05 s)
+
+Instructions per transaction under valgrind (cachegrind, PYTHONHASHSEED=0, a smaller world:
+deterministic, so small changes can be compared where CPU time cannot): XRP payment 220,726 ->
+140,856; IOU payment 810,675 -> ~614,000; build + close, per transaction 605,091 -> 357,121.
+What bounds them now is the interpreter: an XRP payment is some 70 Python calls (pipeline
+stages, a sandbox, two account updates, the fused invariant pass, the commit), metadata some
+55 more in a ledger being built; an IOU payment runs the payment engine (strands, payment
+sandboxes, two trust-line steps) at about 500.
 """
 
 from __future__ import annotations
