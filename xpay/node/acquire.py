@@ -46,6 +46,7 @@ from xpay.protocol.ids import Hash256, NodeID
 from xpay.tx.rules import Rules
 
 _log = logging.getLogger(__name__)
+Log = logging.Logger | logging.LoggerAdapter  # type: ignore[type-arg]
 
 TX_SET_TIMEOUT: Final = 0.5
 LEDGER_TIMEOUT: Final = 2.0
@@ -111,8 +112,10 @@ class InboundTransactions:
         *,
         timeout: float = TX_SET_TIMEOUT,
         retry_after: float = 2.0,
+        log: Log = _log,
     ) -> None:
         self._overlay = overlay
+        self._log = log
         self._on_set = on_set
         self._timeout = timeout
         self._wishes = _Wishes(retry_after)
@@ -150,7 +153,7 @@ class InboundTransactions:
                 )
                 got_id, blobs = decode_tx_set(reply.payload)
             except (OverlayError, PeerMessageError) as exc:
-                _log.debug("transaction set %s: %s", set_id.hex()[:16], exc)
+                self._log.debug("transaction set %s: %s", set_id.hex()[:16], exc)
                 continue
             tx_set = RCLTxSet.from_blobs(blobs)
             if got_id != set_id or tx_set.id != set_id:
@@ -173,28 +176,40 @@ class InboundLedgers:
         delay: float = 0.2,
         max_replay: int = 128,
         retry_after: float = 2.0,
+        next_seq: Callable[[], int] | None = None,
+        log: Log = _log,
     ) -> None:
         """``have`` looks a ledger up among those the node holds; ``on_ledger`` receives every
-        ledger rebuilt (parents before children); ``delay`` is how long a wish waits before the
-        first request (the node may be about to build that very ledger itself)."""
+        ledger rebuilt (parents before children); ``delay`` is how long a wish for the ledger
+        the node builds next (``next_seq()``; any ledger when not given) waits before the first
+        request — the node may be about to build that very ledger itself. A ledger further
+        ahead is fetched at once: a node that lags must not fall further behind waiting."""
         self._overlay = overlay
+        self._log = log
         self._have = have
         self._on_ledger = on_ledger
         self._rules = rules
         self._delay = delay
+        self._next_seq = next_seq
+        self._seqs: dict[Hash256, int] = {}
         self._max_replay = max_replay
         self._wishes = _Wishes(retry_after)
         self.stats = AcquireStats()
 
-    def want(self, ledger_id: Hash256, source: NodeID | None = None) -> None:
+    def want(self, ledger_id: Hash256, source: NodeID | None = None, seq: int | None = None) -> None:
+        """Fetch this ledger (``seq``, when known, lets a ledger far ahead skip the delay)."""
         if self._wishes.want(ledger_id, source):
             self.stats.requested += 1
+            if seq is not None:
+                self._seqs[ledger_id] = seq
 
     async def run(self) -> None:
         wishes = self._wishes
         while True:
             ledger_id = await wishes.queue.get()
-            if self._have(ledger_id) is None:
+            seq = self._seqs.pop(ledger_id, None)
+            ahead = seq is not None and self._next_seq is not None and seq > self._next_seq()
+            if self._have(ledger_id) is None and not ahead:
                 await asyncio.sleep(self._delay)
             failed = False
             if self._have(ledger_id) is None:
@@ -207,6 +222,7 @@ class InboundLedgers:
         done = await self._acquire(ledger_id, source)
         if not done:
             self.stats.failed += 1
+            self._log.warning("could not acquire ledger %s", ledger_id.hex()[:16])
         return done
 
     async def _acquire(self, ledger_id: Hash256, source: NodeID | None) -> bool:
@@ -230,6 +246,10 @@ class InboundLedgers:
             parent = await self._snapshot(bottom.ledger_hash, source)
             if parent is None:
                 return False
+        self._log.info(
+            "acquiring ledgers %d..%d on %r", pending[-1].header.seq if pending else 0,
+            pending[0].header.seq if pending else 0, parent,
+        )
         while pending:
             data = pending.pop()
             await asyncio.sleep(0)  # one replay per slice: the loop serves others in between
@@ -239,7 +259,7 @@ class InboundLedgers:
                 self.stats.replayed += 1
             except LedgerMismatch as exc:
                 self.stats.bad_replies += 1
-                _log.warning("replaying ledger %d failed (%s); asking for a snapshot", data.header.seq, exc)
+                self._log.warning("replaying ledger %d failed (%s); asking for a snapshot", data.header.seq, exc)
                 snapshot = await self._snapshot(data.ledger_hash, source)
                 if snapshot is None:
                     return False
@@ -257,7 +277,7 @@ class InboundLedgers:
             ledger = ledger_from_snapshot(data, ledger_id)
         except LedgerMismatch as exc:
             self.stats.bad_replies += 1
-            _log.warning("snapshot of ledger %s did not check out: %s", ledger_id.hex()[:16], exc)
+            self._log.warning("snapshot of ledger %s did not check out: %s", ledger_id.hex()[:16], exc)
             return None
         self.stats.snapshots += 1
         built = RCLCxLedger.without_history(ledger)
@@ -277,7 +297,7 @@ class InboundLedgers:
                 )
                 data = decode_ledger_data(reply.payload)
             except (OverlayError, PeerMessageError) as exc:
-                _log.debug("ledger %s (%s): %s", ledger_id.hex()[:16], mode.name, exc)
+                self._log.debug("ledger %s (%s): %s", ledger_id.hex()[:16], mode.name, exc)
                 continue
             if data.ledger_hash != ledger_id or data.mode is not mode or data.header.hash() != ledger_id:
                 self.stats.bad_replies += 1

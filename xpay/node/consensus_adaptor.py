@@ -31,9 +31,9 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Collection, Iterable
+from collections.abc import Awaitable, Callable, Collection, Iterable, MutableMapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from xpay.api.facade import ConsensusPhaseEvent, ValidationEvent
 from xpay.api.json_forms import RIPPLE_EPOCH
@@ -82,6 +82,14 @@ SOURCES_KEPT: Final = 4096
 LEDGERS_KEPT: Final = 2048
 DEFAULT_MAX_OPEN_TRANSACTIONS: Final = 20_000
 """Open-ledger size at which the ledger closes early (the adaptor's "queue full")."""
+
+
+class NodeLog(logging.LoggerAdapter):  # type: ignore[type-arg]
+    """A logger that tags every line with the node's identity: in-process devnets run several
+    nodes in one process, and their lines must be told apart."""
+
+    def process(self, msg: object, kwargs: MutableMapping[str, Any]) -> tuple[object, MutableMapping[str, Any]]:
+        return f"[{self.extra['node'] if self.extra else '?'}] {msg}", kwargs
 
 
 def network_time_ms() -> int:
@@ -140,6 +148,7 @@ class RCLConsensusAdaptor:
             raise ValueError("a validator needs a ValidatorState")
         self._key = node_key
         self._node_id = NodeID(node_key.node_id)
+        self.log = NodeLog(_log, {"node": node_key.node_public[:8]})
         self._validator = validator
         trusted = set(unl)
         if validator:
@@ -155,13 +164,20 @@ class RCLConsensusAdaptor:
         self._max_open = max_open_transactions
         self.outbox = Outbox(overlay)
         self.inbound_ledgers = InboundLedgers(
-            overlay, have=self.ledger, on_ledger=self._on_ledger_acquired, rules=master.rules
+            overlay,
+            have=self.ledger,
+            on_ledger=self._on_ledger_acquired,
+            rules=master.rules,
+            next_seq=lambda: master.closed_ledger.seq + 1,
+            log=self.log,
         )
-        self.inbound_sets = InboundTransactions(overlay, self._on_tx_set_acquired)
+        self.inbound_sets = InboundTransactions(overlay, self._on_tx_set_acquired, log=self.log)
         self.ledgers: dict[Hash256, RCLCxLedger] = {start.id: start}
         self.tx_sets: OrderedDict[Hash256, RCLTxSet] = OrderedDict()
         self._set_sources: OrderedDict[Hash256, NodeID] = OrderedDict()
         self._ledger_sources: OrderedDict[Hash256, NodeID] = OrderedDict()
+        self._ledger_seqs: OrderedDict[Hash256, int] = OrderedDict()
+        """Sequences validations gave the ledgers they name (to fetch those far ahead at once)."""
         self._jobs: asyncio.Queue[Job] = asyncio.Queue()
         self._advance_queued = False
         self.stats = AdaptorStats()
@@ -198,7 +214,9 @@ class RCLConsensusAdaptor:
     def acquire_ledger(self, ledger_id: Hash256) -> RCLCxLedger | None:
         found = self.ledgers.get(ledger_id)
         if found is None:
-            self.inbound_ledgers.want(ledger_id, self._ledger_sources.get(ledger_id))
+            self.inbound_ledgers.want(
+                ledger_id, self._ledger_sources.get(ledger_id), self._ledger_seqs.get(ledger_id)
+            )
         return found
 
     def acquire_tx_set(self, set_id: Hash256) -> RCLTxSet | None:
@@ -263,7 +281,7 @@ class RCLConsensusAdaptor:
             self.master.submit_relayed(blob)
 
     def on_mode_change(self, before: ConsensusMode, after: ConsensusMode) -> None:
-        _log.info("consensus mode %s -> %s", before.value, after.value)
+        self.log.info("consensus mode %s -> %s", before.value, after.value)
 
     # --- what peers send ----------------------------------------------------------------------
 
@@ -278,10 +296,14 @@ class RCLConsensusAdaptor:
         """A validation, from a peer (signature checked by the overlay) or our own."""
         validation = signed.validation
         self._remember_source(self._ledger_sources, validation.ledger_id, validation.node_id)
+        self._ledger_seqs[validation.ledger_id] = validation.seq
+        self._ledger_seqs.move_to_end(validation.ledger_id)
+        while len(self._ledger_seqs) > SOURCES_KEPT:
+            self._ledger_seqs.popitem(last=False)
         status = self.consensus.got_validation(self._clock(), validation)
         if status is ValStatus.CONFLICTING:
             self.stats.conflicts += 1
-            _log.warning(
+            self.log.warning(
                 "conflicting validations from %s for ledger %d: not counted",
                 encode_node_public(validation.node_id),
                 validation.seq,
@@ -383,7 +405,7 @@ class RCLConsensusAdaptor:
             except Exception:
                 # A bug in one job must not stop consensus: log it and carry on from the
                 # master's last closed ledger.
-                _log.exception("consensus job failed")
+                self.log.exception("consensus job failed")
                 if self.consensus.phase is ConsensusPhase.ACCEPTED:
                     self.start_round()
 
@@ -401,7 +423,7 @@ class RCLConsensusAdaptor:
         (rippled's ``doAccept``)."""
         if not self._may_build_on(prev):
             self.stats.refused_builds += 1
-            _log.warning("not building on %r: it does not descend from our validated ledger", prev)
+            self.log.warning("not building on %r: it does not descend from our validated ledger", prev)
             self.start_round()
             return
         if not await self._follow(prev):
@@ -416,7 +438,7 @@ class RCLConsensusAdaptor:
         built = RCLCxLedger.child_of(prev, ledger)
         self._add_ledger(built)
         self.stats.built += 1
-        _log.info(
+        self.log.info(
             "built ledger %d (%d txs, %d ms) %s: %s after %d ms with %d proposers, %d disputed%s",
             built.seq,
             len(ledger.txs),
@@ -462,7 +484,7 @@ class RCLConsensusAdaptor:
         chain = self._chain_above_validated(target)
         if chain is None:
             self.stats.forks_refused += 1
-            _log.critical("the network fully validated %r, which contradicts our validated ledger", target)
+            self.log.critical("the network fully validated %r, which contradicts our validated ledger", target)
             return
         if not self._on_master_chain(target) and not await self._follow(target):
             return
@@ -527,7 +549,7 @@ class RCLConsensusAdaptor:
         fork_seq = walk.seq if walk is not None else segment[-1].seq - 1
         validated = master.validated_ledger
         if fork_seq < validated.seq or (not segment and target.seq < validated.seq):
-            _log.error("refusing to leave validated ledger %d for %r", validated.seq, target)
+            self.log.error("refusing to leave validated ledger %d for %r", validated.seq, target)
             return False
         abandoned: list[Transaction] = []
         for seq in range(fork_seq + 1, closed.seq + 1):
@@ -535,7 +557,7 @@ class RCLConsensusAdaptor:
             if old is not None:
                 abandoned.extend(_decode_all(blob for _, blob, _ in old.transactions()))
         self.stats.switches += 1
-        _log.info("switching from ledger %d to %r", closed.seq, target)
+        self.log.info("switching from ledger %d to %r", closed.seq, target)
         if not segment:
             # An ancestor of our last closed ledger: step back to it.
             parent = self.ledgers.get(target.parent_id)

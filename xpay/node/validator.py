@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -61,8 +60,6 @@ from xpay.overlay import Hub, MessageKind, MqttConfig, MqttOverlay, Overlay
 from xpay.protocol.ids import Hash256, NodeID
 from xpay.store.ledger_store import LedgerStore
 from xpay.store.writer import LedgerWriter
-
-_log = logging.getLogger(__name__)
 
 Transport = Literal["inproc", "mqtt"]
 
@@ -368,7 +365,7 @@ class ValidatorNode:
         except asyncio.CancelledError:
             raise
         except Exception as error:
-            _log.critical("%s loop failed; stopping the node", name, exc_info=True)
+            self.adaptor.log.critical("%s loop failed; stopping the node", name, exc_info=True)
             if self._failure is None:
                 self._failure = error
             self.stop.set()
@@ -403,7 +400,7 @@ class ValidatorNode:
             self._publish_server_state()
             if not self.connected():
                 if network.connected_since is not None:
-                    _log.warning("no peers: consensus waits until the network is back")
+                    self.adaptor.log.warning("no peers: consensus waits until the network is back")
                     network.disconnections += 1
                 network.connected_since = None
                 continue
@@ -424,7 +421,7 @@ class ValidatorNode:
     def _publish_server_state(self) -> None:
         state = self.server_state()
         if state != self.network.server_state:
-            _log.info("server state %s -> %s", self.network.server_state, state)
+            self.adaptor.log.info("server state %s -> %s", self.network.server_state, state)
             self.network.server_state = state
             self.master.publish(ServerStatusEvent(state))
 
@@ -477,7 +474,7 @@ class ValidatorNode:
                             self.network.relayed_in += 1
             except PeerMessageError as exc:
                 self.network.malformed += 1
-                _log.debug("malformed %s from %s: %s", envelope.kind.name, envelope.sender.hex()[:16], exc)
+                adaptor.log.debug("malformed %s from %s: %s", envelope.kind.name, envelope.sender.hex()[:16], exc)
 
 
 class _Loops:
