@@ -17,6 +17,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 from tests.support.fork_checker import ForkReport, check_forks
 from xpay.api.facade import LedgerClosedEvent, NodeEvent, TransactionEvent
 from xpay.consensus import ConsensusParms
@@ -192,9 +194,7 @@ class NodeStreams:
                 self.validated[index] = max(self.validated[index], int(result["ledger_index"]))
         self._changed.set()
 
-    async def _follow(self, index: int, session: Any, ready: asyncio.Event) -> None:
-        import aiohttp
-
+    async def _follow(self, index: int, session: aiohttp.ClientSession, ready: asyncio.Event) -> None:
         async with session.ws_connect(self.urls[index]) as ws:
             await ws.send_json({"id": 1, "command": "subscribe", "streams": list(self.STREAMS)})
             ready.set()
@@ -205,8 +205,6 @@ class NodeStreams:
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[NodeStreams]:
-        import aiohttp
-
         async with aiohttp.ClientSession() as session, asyncio.TaskGroup() as group:
             self._session = session
             self._group = group
@@ -228,8 +226,6 @@ class NodeStreams:
         await ready.wait()
 
     async def _guarded(self, index: int, ready: asyncio.Event) -> None:
-        import aiohttp
-
         try:
             await self._follow(index, self._session, ready)
         except (aiohttp.ClientError, ConnectionError):
