@@ -8,7 +8,8 @@ master, the disk and the overlay are asynchronous. The adaptor bridges them:
 * what the round asks (``acquire_ledger``, ``acquire_tx_set``, ``has_open_transactions``,
   ``on_close``) is answered at once from what the node holds — a missing ledger or set is
   fetched in the background (``xpay.node.acquire``) and the round sees it on a later call;
-* what the round tells (``propose``, ``share_tx``) is queued to the ``Outbox``;
+* what the round tells peers (``propose``, ``share_tx_set``: our position and its set) is
+  queued to the ``Outbox``;
 * ``on_accept`` queues a *job*. Jobs run one at a time, in order, in ``run_jobs()``, and they
   are the only code that changes which chain the ledger master is on: build the agreed ledger
   (after making the master follow the round's previous ledger), sign and send a validation,
