@@ -34,7 +34,15 @@ from xpay.api.dispatch import execute
 from xpay.api.errors import RpcError
 from xpay.api.facade import NodeFacade
 from xpay.api.pathfinding_service import PathfindingService, PathfindingServiceConfig
-from xpay.api.subscriptions import CLOSE, SLOW_CONSUMER_CLOSE_CODE, Subscriber, Subscriptions, dumps
+from xpay.api.subscriptions import (
+    CLOSE,
+    DEFAULT_SEND_QUEUE,
+    DEFAULT_SEND_QUEUE_BYTES,
+    SLOW_CONSUMER_CLOSE_CODE,
+    Subscriber,
+    Subscriptions,
+    dumps,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -53,8 +61,11 @@ class ApiConfig:
     loopback_is_admin: bool = True
     max_body_bytes: int = 1 << 20
     """Largest JSON-RPC body and WebSocket message accepted (a signed transaction is ~300 bytes)."""
-    ws_send_queue: int = 1024
+    ws_send_queue: int = DEFAULT_SEND_QUEUE
     """Messages queued to one WebSocket before it counts as a slow consumer."""
+    ws_send_queue_bytes: int = DEFAULT_SEND_QUEUE_BYTES
+    """Bytes queued to one WebSocket before it counts as a slow consumer (a validated ledger's
+    transactions are queued at once: this must hold a busy ledger's worth)."""
     ws_inflight: int = 256
     """Requests one WebSocket connection may have in progress at once."""
     pathfinding: PathfindingServiceConfig | None = field(default_factory=PathfindingServiceConfig)
@@ -193,7 +204,11 @@ class ApiServer:
             return _json({"result": _error_body(error)}, status=400)
         await ws.prepare(request)
         admin = self._is_admin(request)
-        subscriber = Subscriber(max_queue=self.config.ws_send_queue, remote=request.remote or "")
+        subscriber = Subscriber(
+            max_queue=self.config.ws_send_queue,
+            max_bytes=self.config.ws_send_queue_bytes,
+            remote=request.remote or "",
+        )
         inflight = asyncio.Semaphore(self.config.ws_inflight)
         self._sockets.add(ws)
         try:
@@ -217,7 +232,7 @@ class ApiServer:
 
     async def _ws_writer(self, ws: web.WebSocketResponse, subscriber: Subscriber) -> None:
         while True:
-            message = await subscriber.queue.get()
+            message = await subscriber.next()
             if message is CLOSE:
                 await ws.close(code=SLOW_CONSUMER_CLOSE_CODE, message=b"slow consumer")
                 return

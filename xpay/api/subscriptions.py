@@ -4,9 +4,11 @@ and per-order-book streams (rippled's NetworkOPs pubLedger / pubValidatedTransac
 
 The node calls `on_event` on the event loop for every validated ledger and each of its
 transactions; each message is rendered once per API version in use and queued to every
-subscriber that wants it. A subscriber's queue is bounded: one that cannot keep up is
-disconnected (close code 1008) rather than allowed to grow the node's memory, as rippled drops a
-WebSocket client whose send queue overflows.
+subscriber that wants it. A subscriber's queue is bounded, in messages and in bytes: one that
+cannot keep up is disconnected (close code 1008) rather than allowed to grow the node's memory, as
+rippled drops a WebSocket client whose send queue overflows. A validated ledger is published all
+at once, so the bounds must hold a whole busy ledger's transactions (about 1.3 KB each): a client
+that reads at the network's pace is never cut off by one ledger's burst.
 """
 
 from __future__ import annotations
@@ -41,7 +43,11 @@ STREAMS: Final = frozenset({"ledger", "transactions", "validations", "consensus"
 LOAD_BASE: Final = 256
 VALIDATION_FULL_FLAG: Final = 0x00000001
 """rippled's vfFullValidation, in the validations stream's `flags`."""
-DEFAULT_SEND_QUEUE: Final = 1024
+DEFAULT_SEND_QUEUE: Final = 65_536
+"""Messages queued to one subscriber before it counts as a slow consumer."""
+DEFAULT_SEND_QUEUE_BYTES: Final = 32 << 20
+"""Bytes queued to one subscriber before it counts as a slow consumer: some 25,000 payments on
+the transactions stream, a dozen busy ledgers."""
 CLOSE: Final = None
 """Sentinel in a send queue: close the connection."""
 SLOW_CONSUMER_CLOSE_CODE: Final = 1008
@@ -50,8 +56,14 @@ SLOW_CONSUMER_CLOSE_CODE: Final = 1008
 class Subscriber:
     """One WebSocket connection's outgoing side: a bounded queue its writer task drains."""
 
-    def __init__(self, *, max_queue: int = DEFAULT_SEND_QUEUE, remote: str = "") -> None:
+    def __init__(
+        self, *, max_queue: int = DEFAULT_SEND_QUEUE, max_bytes: int = DEFAULT_SEND_QUEUE_BYTES, remote: str = ""
+    ) -> None:
         self.queue: asyncio.Queue[str | None] = asyncio.Queue(max_queue)
+        self.max_bytes = max_bytes
+        self.queued_bytes = 0
+        """Characters of stream messages and responses in the queue (the writer subtracts what
+        it takes)."""
         self.remote = remote
         self.api_version = 1
         self.streams: set[str] = set()
@@ -63,20 +75,34 @@ class Subscriber:
         """Queue a stream message without waiting; a full queue disconnects the subscriber."""
         if self.overflowed:
             return
-        try:
-            self.queue.put_nowait(message)
-        except asyncio.QueueFull:
+        size = len(message)
+        if self.queued_bytes + size > self.max_bytes or self.queue.full():
             self.overflowed = True
-            _log.warning("disconnecting slow WebSocket subscriber %s", self.remote)
+            _log.warning(
+                "disconnecting slow WebSocket subscriber %s (%d messages, %d bytes queued)",
+                self.remote, self.queue.qsize(), self.queued_bytes,
+            )
             # Drop what is queued: the connection is going away, and the close must get through.
             while not self.queue.empty():
                 self.queue.get_nowait()
+            self.queued_bytes = 0
             self.queue.put_nowait(CLOSE)
+            return
+        self.queued_bytes += size
+        self.queue.put_nowait(message)
 
     async def send(self, message: str) -> None:
         """Queue a response, waiting for room (back pressure on this connection only)."""
         if not self.overflowed:
             await self.queue.put(message)
+            self.queued_bytes += len(message)
+
+    async def next(self) -> str | None:
+        """The next message for the writer (CLOSE: close the connection)."""
+        message = await self.queue.get()
+        if message is not None:
+            self.queued_bytes -= len(message)
+        return message
 
 
 def dumps(value: Any) -> str:
