@@ -54,6 +54,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from bench.headline import Headline
 from xpay.amounts import XRP_ISSUE, Issue, STAmount, XRPAmount, currency_from_code
 from xpay.amounts.arithmetic import get_rate
 from xpay.crypto import KeyPair
@@ -343,6 +344,24 @@ def main() -> None:
         return
     seconds = read_time(read_ledger, read_book, 50, max(args.repeat, 20))
     print(f"  book_offers top 50 of {args.read_depth:,}    {seconds * 1000:>10.3f} ms    (target < 1 ms)")
+
+
+def headline(txs: int = 1_000, depth: int = 2_000, read_depth: int = 10_000) -> list[Headline]:
+    """`xpay bench all`'s rows, on small books: offers placed and crossed, cross-currency
+    payments through two books (per CPU second), a top-50 book_offers read."""
+    market, place, cross = market_world(depth, makers=50, takers=50, txs=txs)
+    pay_ledger, payments = payment_world(txs, senders=50, receivers=50)
+    placed, _ = apply_rate(market, place, 1)
+    crossed, _ = apply_rate(market, cross, 1)
+    paid, _ = apply_rate(pay_ledger, payments, 1)
+    read_ledger, read_book = read_world(read_depth, makers=100)
+    seconds = read_time(read_ledger, read_book, 50, 10)
+    return [
+        Headline("books", f"offers placed, books {depth:,} deep", placed, "tx/s", ">= 30,000"),
+        Headline("books", "offers crossed (one each)", crossed, "tx/s", ">= 10,000"),
+        Headline("books", "USD->XPY->EUR payments", paid, "tx/s", ">= 3,000"),
+        Headline("books", f"book_offers top 50 of {read_depth:,}", seconds * 1000, "ms", "< 1 ms"),
+    ]
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from typing import Any
 
 from xrpl.core import binarycodec, keypairs
 
+from bench.headline import Headline
 from xpay.codec import (
     decode,
     decode_native,
@@ -180,3 +181,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def headline(repeat: int = 3) -> list[Headline]:
+    """`xpay bench all`'s rows: decode + encode and sign + verify, xpay against xrpl-py."""
+    rows = {row.operation: row for row in run(DEFAULT_DATA, repeat)}
+    codec, keys = rows["decode + encode"], rows["sign + verify"]
+    return [
+        Headline("codec", "decode + encode, fixture objects", codec.xpay_us, "us", "-"),
+        Headline("codec", "  faster than xrpl-py", codec.ratio, "x", ">= 10x"),
+        Headline("codec", "sign + verify (Ed25519)", keys.xpay_us, "us", "-"),
+        Headline("codec", "  faster than xrpl-py", keys.ratio, "x", ">= 50x"),
+    ]

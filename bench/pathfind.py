@@ -49,6 +49,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from bench.headline import Headline
 from bench.worlds import World, WorldSize, generate_world
 from pathfinding.budget import SearchBudget
 from pathfinding.index import PathIndex
@@ -486,6 +487,22 @@ def main(argv: list[str] | None = None) -> None:
             print("best route vs exhaustive search:", report["exhaustive"])
     if args.json:
         print(json.dumps(report, indent=2))
+
+
+def headline(scale: str = "0.1", queries: int = 40) -> list[Headline]:
+    """`xpay bench all`'s rows, on a world a tenth of the target's: ripple_path_find latency and
+    the index update per closed ledger."""
+    args = argparse.Namespace(
+        seed=1, queries=queries, level=SearchLevels().normal, steps=SearchBudget().limit, ledgers=2,
+        txs=200, profile=False, gc_freeze=True,
+    )
+    info = run_scale(Decimal(scale), args)
+    query, update = info["query"], info.get("update") or {}
+    return [
+        Headline("pathfind", f"ripple_path_find p50, {info['accounts']:,} accounts", query["p50_ms"], "ms", "-"),
+        Headline("pathfind", "  p99", query["p99_ms"], "ms", "-"),
+        Headline("pathfind", f"index update / {args.txs}-tx ledger", update.get("update_mean_ms", 0.0), "ms", "-"),
+    ]
 
 
 def _print_world(info: dict[str, Any]) -> None:

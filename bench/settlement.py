@@ -1,73 +1,79 @@
-"""Settlement benchmark: how long a payment takes from submission to a validated ledger on a real
-network of validators, at a steady offered load.
+"""Settlement benchmark: how long a payment takes from a bank's submission to a validated ledger,
+and how many payments a network validates per second, at a steady offered load.
 
-    .venv/bin/python -m bench.settlement                      # 5 validators, 100 payments/s, 30 s
-    .venv/bin/python -m bench.settlement --validators 4 --rate 200 --duration 60 --json
+    .venv/bin/xpay bench settlement                                # 4 validators over mosquitto
+    .venv/bin/xpay bench settlement --validators 4 --transport mqtt --rate 200 --duration 30
+    .venv/bin/xpay bench settlement --transport inproc --api http --out /tmp/run
+    .venv/bin/xpay bench settlement --connect ws://127.0.0.1:5005/,ws://127.0.0.1:5006/
+    .venv/bin/python -m bench.settlement ...                        # the same command
 
-The network: N validators, each its own `xpay node` process, meeting on an MQTT broker (the
-machine's mosquitto at 127.0.0.1:1883 by default, or `--private-broker` to start one on a free
-port with a large `max_queued_messages`), ledgers every `--close-interval` seconds. Each run uses
-its own network id, so it never mixes with other traffic on a shared broker.
+The network: N validators, each its own `xpay node` process, meeting on a private mosquitto on a
+free port (`--broker URL` for an existing broker), or (`--transport inproc`) one `xpay devnet`
+process holding every validator on the in-process overlay — either way the load generator does
+not share the validators' interpreter. `--connect URL[,URL...]` (with `--genesis-seed`) runs
+against a network that is already up: nothing is started or stopped, what a bank evaluating a
+deployment does.
 
-The load: genesis funds `--accounts` accounts, then an open-loop submitter sends signed XRP
-payments at `--rate` per second — on schedule, whether or not earlier ones are done (a closed
-loop would hide queueing) — round-robin over one WebSocket connection per validator. Payments are
-signed before the clock starts. Each connection subscribes to the `transactions` stream of its
-node; a payment's latency is from the moment its submit request is written to the moment its
-validated transaction arrives on that stream: what a bank connected to that validator would see.
+The world and the load (bench.settlement_world): gateways in several currencies, market makers
+quoting every IOU/XPY book, bank customers; a seeded mix of same-currency and cross-currency
+payments (`--cross-share`), optionally a deliberately unfunded share (`--bad-share`), signed
+before the clock starts and submitted open loop at `--rate` per second, each through its bank's
+node, over WebSocket or JSON-RPC (bench.settlement_load).
 
-Reported (JSON with `--json`): latency p50 / p90 / p99 / max, validated payments per second,
-the interval between validated ledgers and the consensus time (establish -> accepted on the
-`consensus` stream) as percentiles, and failures by result code (a submit refused, a payment
-validated with another result, or never validated within the grace period).
-
-The pieces are separate so a fuller benchmark can reuse them: `SettlementNetwork` (start and stop
-the validators), `fund_accounts` / `signed_payments` (load), `OpenLoopSubmitter` (pacing and
-submission) and `LatencyRecorder` (latency and ledger timing).
+The results (bench.report) go to `--out` (default bench-results/settlement-<timestamp>):
+results.json, payments.csv, timeseries.csv, ledgers.csv and three PNG plots; one line of
+progress a second on stderr, one screen of summary at the end. With `--check` (the default) every
+payment counted as validated is asked for again and must be in a validated ledger with that
+result at that index (bench.settlement_check); the exit status is 1 when it is not.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import json
-import math
 import os
+import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
+from bench.headline import Headline
+from bench.procstat import ResourceSampler
+from bench.report import percentiles, summarise, summary_text, write_results
+from bench.settlement_check import check_records
+from bench.settlement_load import (
+    LoadOptions,
+    Recorder,
+    connect_nodes,
+    plan_records,
+    run_load,
+    run_setup,
+)
+from bench.settlement_world import World, payment_mix, sign_mix
 from xpay.consensus import ConsensusParms
-from xpay.crypto import KeyPair, sign_transaction
-from xpay.node.devnet import DevnetConfig, ValidatorProcess, devnet_validator_configs
+from xpay.crypto import KeyPair
+from xpay.node.devnet import (
+    DEVNET_GENESIS_SEED,
+    DevnetConfig,
+    ValidatorProcess,
+    devnet_validator_configs,
+)
 from xpay.node.validator import network_parms
 
+__all__ = ["GENESIS", "PrivateBroker", "SettlementNetwork", "main", "percentiles", "settlement_parms"]
+
 GENESIS = KeyPair.from_entropy(b"bench-settlement")
-FUND_DROPS = 1_000_000_000
-"""What each account receives: 1000 XPY, far above the reserve and every fee of the run."""
-
-
-def percentiles(values: Sequence[float]) -> dict[str, float]:
-    """p50 / p90 / p99 / max (nearest rank), in the values' unit; zeros when empty."""
-    if not values:
-        return {"p50": 0.0, "p90": 0.0, "p99": 0.0, "max": 0.0, "count": 0}
-    ordered = sorted(values)
-
-    def rank(fraction: float) -> float:
-        index = min(len(ordered) - 1, max(0, math.ceil(fraction * len(ordered)) - 1))
-        return round(ordered[index], 4)
-
-    return {"p50": rank(0.50), "p90": rank(0.90), "p99": rank(0.99), "max": round(ordered[-1], 4), "count": len(ordered)}
+"""The genesis account of the networks this benchmark starts."""
 
 
 # --- the network ----------------------------------------------------------------------------------
@@ -88,6 +94,8 @@ class PrivateBroker:
 
     def start(self) -> None:
         binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+        if not os.path.exists(binary):
+            raise RuntimeError("mosquitto is not installed (apt-get install mosquitto), or use --transport inproc")
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -118,7 +126,7 @@ class SettlementNetwork:
 
     work_dir: Path
     broker_url: str
-    validators: int = 5
+    validators: int = 4
     close_interval: float = 1.0
     parms: ConsensusParms | None = None
     network_id: int = field(default_factory=lambda: 30_000 + os.getpid() % 20_000)
@@ -151,251 +159,78 @@ class SettlementNetwork:
     def ws_urls(self) -> list[str]:
         return [process.ws_url for process in self.processes]
 
-
-# --- the load -------------------------------------------------------------------------------------
-
-
-def _payment(src: KeyPair, dst: str, drops: int, sequence: int, network_id: int) -> tuple[str, str]:
-    return sign_transaction(
-        {
-            "TransactionType": "Payment",
-            "Account": src.address,
-            "Destination": dst,
-            "Amount": str(drops),
-            "Fee": "10",
-            "Sequence": sequence,
-            "NetworkID": network_id,
-        },
-        src,
-    )
-
-
-def bench_accounts(count: int) -> list[KeyPair]:
-    return [KeyPair.from_entropy(f"bench-acct-{i:05d}".encode()[:16].ljust(16, b".")) for i in range(count)]
-
-
-def signed_payments(
-    accounts: list[KeyPair], sequences: list[int], total: int, network_id: int
-) -> list[tuple[str, str]]:
-    """`total` payments, round-robin over the accounts (each to the next), each account's
-    sequences consecutive from its next sequence; (blob, hash)."""
-    sequences = list(sequences)
-    out: list[tuple[str, str]] = []
-    for index in range(total):
-        slot = index % len(accounts)
-        src = accounts[slot]
-        dst = accounts[(slot + 1) % len(accounts)]
-        out.append(_payment(src, dst.address, 1_000, sequences[slot], network_id))
-        sequences[slot] += 1
-    return out
-
-
-class LatencyRecorder:
-    """Submit times, validation times, results, ledger and consensus timing."""
-
-    def __init__(self) -> None:
-        self.submitted: dict[str, float] = {}
-        self.validated: dict[str, float] = {}
-        self.failures: Counter[str] = Counter()
-        self.ledger_times: list[float] = []
-        self.phase_times: list[tuple[str, float]] = []
-
-    def on_submit(self, tx_hash: str, at: float) -> None:
-        self.submitted[tx_hash] = at
-
-    def on_answer(self, tx_hash: str, answer: dict[str, Any]) -> None:
-        result = answer.get("result", {})
-        engine = result.get("engine_result") if answer.get("status") == "success" else answer.get("error")
-        if engine not in ("tesSUCCESS", "terQUEUED"):
-            self.failures[f"submit:{engine}"] += 1
-            self.submitted.pop(tx_hash, None)
-
-    def on_validated(self, tx_hash: str, result: str, at: float) -> None:
-        if tx_hash not in self.submitted or tx_hash in self.validated:
-            return
-        if result != "tesSUCCESS":
-            self.failures[f"validated:{result}"] += 1
-        self.validated[tx_hash] = at
-
-    def latencies(self) -> list[float]:
-        return [self.validated[h] - self.submitted[h] for h in self.validated if h in self.submitted]
-
-    def ledger_intervals(self) -> list[float]:
-        times = self.ledger_times
-        return [b - a for a, b in itertools.pairwise(times)]
-
-    def consensus_times(self) -> list[float]:
-        out: list[float] = []
-        start: float | None = None
-        for phase, at in self.phase_times:
-            if phase == "establish":
-                start = at
-            elif phase == "accepted" and start is not None:
-                out.append(at - start)
-                start = None
-        return out
-
-
-class OpenLoopSubmitter:
-    """One WebSocket per node: submits on schedule and watches the node's transactions stream
-    (and node 0's ledger and consensus streams) for the recorder."""
-
-    def __init__(self, ws_urls: list[str], recorder: LatencyRecorder) -> None:
-        self.ws_urls = ws_urls
-        self.recorder = recorder
-        self._sockets: list[aiohttp.ClientWebSocketResponse] = []
-        self._pending: list[dict[int, str]] = []
-        self._ids = itertools.count(1)
-
-    async def _reader(self, index: int, ws: aiohttp.ClientWebSocketResponse) -> None:
-        recorder = self.recorder
-        pending = self._pending[index]
-        async for frame in ws:
-            if frame.type is not aiohttp.WSMsgType.TEXT:
-                return
-            now = time.monotonic()
-            message = json.loads(frame.data)
-            kind = message.get("type")
-            if kind == "transaction":
-                tx = message.get("transaction") or message.get("tx_json") or {}
-                tx_hash = message.get("hash") or tx.get("hash")
-                if tx_hash is not None:
-                    recorder.on_validated(tx_hash, message.get("engine_result", ""), now)
-            elif kind == "response":
-                tx_hash = pending.pop(message.get("id", -1), None)
-                if tx_hash is not None:
-                    recorder.on_answer(tx_hash, message)
-            elif kind == "ledgerClosed":
-                recorder.ledger_times.append(now)
-            elif kind == "consensusPhase":
-                recorder.phase_times.append((message["consensus"], now))
-
-    async def run(self, payments: list[tuple[str, str]], rate: float, grace: float) -> float:
-        """Submit every payment on schedule; wait up to `grace` s after the last for the
-        stragglers; return the submission phase's duration."""
-        async with aiohttp.ClientSession() as session, asyncio.TaskGroup() as group:
-            readers = []
-            for index, url in enumerate(self.ws_urls):
-                ws = await session.ws_connect(url, max_msg_size=0)
-                self._sockets.append(ws)
-                self._pending.append({})
-                streams = ["transactions"] + (["ledger", "consensus"] if index == 0 else [])
-                await ws.send_str(json.dumps({"id": 0, "command": "subscribe", "streams": streams}))
-                readers.append(group.create_task(self._reader(index, ws)))
-            loop = asyncio.get_running_loop()
-            start = loop.time()
-            for number, (blob, tx_hash) in enumerate(payments):
-                due = start + number / rate
-                delay = due - loop.time()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                index = number % len(self._sockets)
-                request_id = next(self._ids)
-                self._pending[index][request_id] = tx_hash
-                self.recorder.on_submit(tx_hash, time.monotonic())
-                await self._sockets[index].send_str(
-                    json.dumps({"id": request_id, "command": "submit", "tx_blob": blob})
-                )
-            elapsed = loop.time() - start
-            deadline = loop.time() + grace
-            while loop.time() < deadline and len(self.recorder.validated) < len(self.recorder.submitted):
-                await asyncio.sleep(0.05)
-            for ws in self._sockets:
-                await ws.close()
-            for reader in readers:
-                reader.cancel()
-        return elapsed
-
-
-async def fund_accounts(
-    ws_url: str, accounts: list[KeyPair], network_id: int, timeout: float = 120.0
-) -> list[int]:
-    """Genesis pays each account FUND_DROPS; once every payment is validated, returns each
-    account's next sequence (a new account starts at the sequence of the ledger that created
-    it, as the XRPL's DeletableAccounts rule says)."""
-    payments = [
-        _payment(GENESIS, account.address, FUND_DROPS, sequence, network_id)
-        for sequence, account in enumerate(accounts, start=1)
-    ]
-    waiting = {tx_hash for _, tx_hash in payments}
-    async with aiohttp.ClientSession() as session, session.ws_connect(ws_url, max_msg_size=0) as ws:
-        await ws.send_str(json.dumps({"id": 0, "command": "subscribe", "accounts": [GENESIS.address]}))
-        for request_id, (blob, _) in enumerate(payments, start=1):
-            await ws.send_str(json.dumps({"id": request_id, "command": "submit", "tx_blob": blob}))
-        async with asyncio.timeout(timeout):
-            async for frame in ws:
-                message = json.loads(frame.data)
-                if message.get("type") == "response" and message.get("status") != "success":
-                    raise RuntimeError(f"funding refused: {message}")
-                if message.get("type") == "transaction":
-                    tx = message.get("transaction") or message.get("tx_json") or {}
-                    waiting.discard(message.get("hash") or tx.get("hash"))
-                    if not waiting:
-                        break
-        sequences: list[int] = []
-        for request_id, account in enumerate(accounts, start=len(payments) + 1):
-            await ws.send_str(json.dumps(
-                {"id": request_id, "command": "account_info", "account": account.address, "ledger_index": "validated"}
-            ))
-            while True:
-                message = json.loads((await ws.receive()).data)
-                if message.get("id") == request_id:
-                    sequences.append(int(message["result"]["account_data"]["Sequence"]))
-                    break
-        return sequences
-
-
-# --- the run --------------------------------------------------------------------------------------
+    @property
+    def pids(self) -> dict[str, int]:
+        return {f"validator-{i}": p.process.pid for i, p in enumerate(self.processes) if p.process is not None}
 
 
 @dataclass
-class SettlementResult:
-    validators: int
-    close_interval_s: float
-    rate: float
-    duration_s: float
-    accounts: int
-    submitted: int
-    validated: int
-    validated_per_s: float
-    latency_s: dict[str, float]
-    ledger_interval_s: dict[str, float]
-    consensus_time_s: dict[str, float]
-    failures: dict[str, int]
-    parms: dict[str, Any]
-    broker: str
+class InprocDevnet:
+    """Every validator in one `xpay devnet` OS process on the in-process overlay."""
+
+    work_dir: Path
+    validators: int = 4
+    close_interval: float = 1.0
+    network_id: int = field(default_factory=lambda: 30_000 + os.getpid() % 20_000)
+    log_level: str = "WARNING"
+    process: subprocess.Popen[str] | None = None
+    ws_urls: list[str] = field(default_factory=list)
+
+    def start(self, timeout: float = 60.0) -> None:
+        log = (self.work_dir / "devnet.log").open("a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "xpay.cli", "devnet", "--validators", str(self.validators),
+             "--transport", "inproc", "--base-port", "0", "--data-dir", str(self.work_dir / "devnet"),
+             "--genesis-seed", GENESIS.seed, "--network-id", str(self.network_id),
+             "--close-interval", str(self.close_interval), "--log-level", self.log_level],
+            stdout=subprocess.PIPE, stderr=log, text=True,
+        )
+        log.close()
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"xpay devnet exited with {self.process.wait()}: see {self.work_dir / 'devnet.log'}")
+            match = re.search(r"WebSocket (ws://\S+)", line)
+            if match:
+                self.ws_urls.append(match.group(1))
+            if line.strip().startswith("genesis seed:"):
+                return
+        raise RuntimeError("xpay devnet was not ready in time")
+
+    def stop(self) -> list[int]:
+        if self.process is None:
+            return []
+        self.process.send_signal(signal.SIGINT)
+        try:
+            status = self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            status = self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.process = None
+        return [status]
+
+    @property
+    def pids(self) -> dict[str, int]:
+        return {f"devnet({self.validators})": self.process.pid} if self.process is not None else {}
 
 
-async def run_settlement(args: argparse.Namespace, network: SettlementNetwork) -> SettlementResult:
-    accounts = bench_accounts(args.accounts)
-    sequences = await fund_accounts(network.ws_urls[0], accounts, network.network_id)
-    total = int(args.rate * args.duration)
-    payments = signed_payments(accounts, sequences, total, network.network_id)
-    recorder = LatencyRecorder()
-    submitter = OpenLoopSubmitter(network.ws_urls, recorder)
-    elapsed = await submitter.run(payments, args.rate, args.grace)
-    never = len(recorder.submitted) - len(recorder.validated)
-    if never:
-        recorder.failures["not validated"] += never
-    latencies = recorder.latencies()
-    span = (max(recorder.validated.values()) - min(recorder.submitted.values())) if recorder.validated else 0.0
-    parms = network.parms if network.parms is not None else network_parms(network.close_interval)
-    return SettlementResult(
-        validators=network.validators,
-        close_interval_s=network.close_interval,
-        rate=args.rate,
-        duration_s=round(elapsed, 3),
-        accounts=len(accounts),
-        submitted=total,
-        validated=len(recorder.validated),
-        validated_per_s=round(len(recorder.validated) / span, 2) if span else 0.0,
-        latency_s=percentiles(latencies),
-        ledger_interval_s=percentiles(recorder.ledger_intervals()),
-        consensus_time_s=percentiles(recorder.consensus_times()),
-        failures=dict(recorder.failures),
-        parms={k: v for k, v in asdict(parms).items() if k != "avalanche_cutoffs" and k != "close_time_resolutions"},
-        broker=network.broker_url,
-    )
+def http_url(ws_url: str) -> str:
+    return re.sub(r"^ws", "http", ws_url)
+
+
+def ws_url(url: str) -> str:
+    url = url.strip()
+    if "://" not in url:
+        url = f"ws://{url}"
+    url = re.sub(r"^http", "ws", url)
+    return url if url.endswith("/") else url + "/"
+
+
+# --- the run --------------------------------------------------------------------------------------
 
 
 def settlement_parms(args: argparse.Namespace) -> ConsensusParms | None:
@@ -416,68 +251,220 @@ def settlement_parms(args: argparse.Namespace) -> ConsensusParms | None:
     return replace(network_parms(args.close_interval), **overrides)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--validators", type=int, default=5)
-    parser.add_argument("--rate", type=float, default=100.0, help="payments offered per second")
-    parser.add_argument("--duration", type=float, default=30.0, help="seconds of offered load")
-    parser.add_argument("--accounts", type=int, default=200)
-    parser.add_argument("--close-interval", type=float, default=1.0)
-    parser.add_argument("--grace", type=float, default=15.0, help="seconds to wait for the last payments")
-    parser.add_argument("--broker", default="mqtt://127.0.0.1:1883")
-    parser.add_argument("--private-broker", action="store_true", help="start a private mosquitto instead")
-    parser.add_argument("--min-consensus-ms", type=int, default=None)
-    parser.add_argument("--min-close-ms", type=int, default=None)
-    parser.add_argument("--av-min-consensus-time-ms", type=int, default=None)
-    parser.add_argument("--granularity-ms", type=int, default=None)
-    parser.add_argument("--keep", action="store_true", help="keep the validators' data directories and logs")
-    parser.add_argument("--log-level", default="WARNING", help="the validators' logging level")
-    parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    args = parser.parse_args(argv)
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
 
+
+async def _network_id(url: str) -> int:
+    def ignore(_node: int, _message: dict[str, Any], _at: float) -> None:
+        return None
+
+    async with connect_nodes([url], ignore) as (connection,):
+        answer = await connection.request("server_info")
+    return int(answer["result"]["info"]["network_id"])
+
+
+async def run_benchmark(
+    args: argparse.Namespace, urls: Sequence[str], genesis: KeyPair, network_id: int | None,
+    pids: dict[str, int], description: dict[str, Any],
+) -> tuple[dict[str, Any], Path]:
+    """Set the world up, run the load, check, write the results folder; (results, folder)."""
+    if network_id is None:
+        network_id = await _network_id(urls[0])
+    accounts = args.accounts or max(8 * args.gateways, min(1000, int(args.rate)))
+    world = World.build(args.seed, args.gateways, args.makers, accounts, len(urls))
+    keys = {k.address: k for k in [genesis, *world.accounts()]}
+    started = time.monotonic()
+    sequences = await run_setup(urls[0], world.setup_batches(genesis), keys, network_id, log=_log)
+    _log(f"world ready in {time.monotonic() - started:.1f} s: {len(world.gateways)} gateways, "
+         f"{len(world.makers)} market makers, {len(world.customers)} customers")
+    total = max(1, int(args.rate * args.duration))
+    mix = payment_mix(world, total, args.seed, args.cross_share, args.bad_share)
+    started = time.monotonic()
+    signed = sign_mix(world, mix, [sequences[c.key.address] for c in world.customers], network_id)
+    _log(f"{total} payments signed in {time.monotonic() - started:.1f} s; offering {args.rate:g}/s for "
+         f"{args.duration:g} s over {args.api}")
+    records = plan_records(mix, signed, args.rate)
+    recorder = Recorder(records)
+    watched = [[c.key.address for c in world.customers if c.node == node] for node in range(len(urls))]
+    sampler = ResourceSampler(pids, origin=time.monotonic())
+
+    def on_start(origin: float) -> None:
+        sampler.origin = origin
+
+    options = LoadOptions(rate=args.rate, grace=args.grace, api=args.api, progress=not args.quiet)
+    async with asyncio.TaskGroup() as group:
+        sampling = group.create_task(sampler.run())
+        submitted_in, ended = await run_load(urls, [http_url(u) for u in urls], watched, signed, recorder, options, on_start)
+        sampling.cancel()
+    config = {
+        **description,
+        "rate": args.rate, "duration": args.duration, "api": args.api, "seed": args.seed,
+        "cross_share": args.cross_share, "bad_share": args.bad_share, "gateways": args.gateways,
+        "makers": args.makers, "customers": accounts, "grace": args.grace, "nodes": list(urls),
+        "network_id": network_id,
+    }
+    results = summarise(
+        records,
+        offered_rate=args.rate,
+        submitted_in=submitted_in,
+        ledgers=recorder.ledgers,
+        ledger_intervals=recorder.ledger_intervals(),
+        consensus_times=recorder.consensus_times(),
+        resources=sampler.summary(0.0, submitted_in),
+        duplicate_events=recorder.duplicate_events,
+        config=config,
+    )
+    if args.check:
+        results["check"] = await check_records(urls, records)
+    out = args.out or Path("bench-results") / f"settlement-{datetime.now():%Y%m%d-%H%M%S}"
+    note = write_results(out, results, records, sampler.samples, recorder.ledgers, ended)
+    if note is not None:
+        _log(note)
+    return results, out
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags of `xpay bench settlement` (and `python -m bench.settlement`)."""
+    net = parser.add_argument_group("the network")
+    net.add_argument("--validators", type=int, default=4, help="validators to start (default 4)")
+    net.add_argument("--transport", choices=("mqtt", "inproc"), default="mqtt",
+                     help="mqtt: one `xpay node` process per validator over mosquitto (default); "
+                     "inproc: every validator in one `xpay devnet` process")
+    net.add_argument("--broker", default=None, help="an existing MQTT broker (default: a private mosquitto on a free port)")
+    net.add_argument("--private-broker", action="store_true", help=argparse.SUPPRESS)  # the default now
+    net.add_argument("--close-interval", type=float, default=1.0)
+    net.add_argument("--connect", default=None,
+                     help="URL[,URL...] of running nodes (ws:// or http://): start nothing, load these")
+    net.add_argument("--genesis-seed", default=None,
+                     help="with --connect: the seed of the funded account (default: the devnet's well-known seed)")
+    net.add_argument("--network-id", type=int, default=None, help="with --connect: default from server_info")
+    net.add_argument("--min-consensus-ms", type=int, default=None)
+    net.add_argument("--min-close-ms", type=int, default=None)
+    net.add_argument("--av-min-consensus-time-ms", type=int, default=None)
+    net.add_argument("--granularity-ms", type=int, default=None)
+    net.add_argument("--keep", action="store_true", help="keep the validators' data directories and logs")
+    net.add_argument("--log-level", default="WARNING", help="the validators' logging level")
+    load = parser.add_argument_group("the load")
+    load.add_argument("--rate", type=float, default=100.0, help="payments offered per second (default 100)")
+    load.add_argument("--duration", type=float, default=30.0, help="seconds of offered load (default 30)")
+    load.add_argument("--api", choices=("ws", "http"), default="ws", help="submit over WebSocket (default) or JSON-RPC")
+    load.add_argument("--seed", type=int, default=1, help="seed of the world's keys and of the payment mix")
+    load.add_argument("--cross-share", type=float, default=0.5, help="share of cross-currency payments (default 0.5)")
+    load.add_argument("--bad-share", type=float, default=0.0, help="share of deliberately unfunded payments")
+    load.add_argument("--gateways", type=int, default=4, help="gateways, one currency each (default 4)")
+    load.add_argument("--makers", type=int, default=2, help="market makers (default 2)")
+    load.add_argument("--accounts", type=int, default=0, help="bank customers (default: the rate, 32..1000)")
+    load.add_argument("--grace", type=float, default=15.0, help="seconds to wait for the last payments (default 15)")
+    out = parser.add_argument_group("the results")
+    out.add_argument("--out", type=Path, default=None, help="results folder (default bench-results/settlement-<time>)")
+    out.add_argument("--check", action=argparse.BooleanOptionalAction, default=True,
+                     help="ask the nodes for every validated payment again (default on)")
+    out.add_argument("--json", action="store_true", help="print results.json instead of the summary")
+    out.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def validate(args: argparse.Namespace) -> None:
+    if args.rate <= 0 or args.duration <= 0:
+        raise ValueError("--rate and --duration must be positive")
+    if not 0 <= args.cross_share <= 1 or not 0 <= args.bad_share <= 1:
+        raise ValueError("--cross-share and --bad-share must lie between 0 and 1")
+    if args.connect is None and args.genesis_seed is not None:
+        raise ValueError("--genesis-seed goes with --connect")
+
+
+def run(args: argparse.Namespace) -> int:
+    """`xpay bench settlement`: the exit status (1 when the check found the report inconsistent)."""
+    results, out = execute(args)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(summary_text(results, out))
+    check = results.get("check")
+    return 1 if check is not None and not check["ok"] else 0
+
+
+def execute(args: argparse.Namespace) -> tuple[dict[str, Any], Path]:
+    """Start the network (unless --connect), run the benchmark, stop it: (results, folder)."""
+    validate(args)
     work = Path(tempfile.mkdtemp(prefix="xpay-bench-settlement-"))
     broker: PrivateBroker | None = None
+    network: SettlementNetwork | InprocDevnet | None = None
     try:
-        broker_url = args.broker
-        if args.private_broker:
-            broker = PrivateBroker(work)
-            broker.start()
-            broker_url = broker.url
-        network = SettlementNetwork(
-            work, broker_url, args.validators, args.close_interval, settlement_parms(args),
-            log_level=args.log_level,
-        )
-        network.start()
-        try:
-            result = asyncio.run(run_settlement(args, network))
-        finally:
-            network.stop()
+        if args.connect is not None:
+            urls = [ws_url(u) for u in args.connect.split(",") if u.strip()]
+            genesis = KeyPair.from_seed(args.genesis_seed or DEVNET_GENESIS_SEED)
+            description: dict[str, Any] = {"validators": len(urls), "transport": "connect"}
+            pids: dict[str, int] = {}
+            network_id = args.network_id
+        else:
+            genesis = GENESIS
+            description = {"validators": args.validators, "transport": args.transport,
+                           "close_interval": args.close_interval}
+            if args.transport == "mqtt":
+                broker_url = args.broker
+                if broker_url is None:
+                    broker = PrivateBroker(work)
+                    broker.start()
+                    broker_url = broker.url
+                network = SettlementNetwork(work, broker_url, args.validators, args.close_interval,
+                                            settlement_parms(args), log_level=args.log_level)
+                description["broker"] = broker_url
+            else:
+                network = InprocDevnet(work, args.validators, args.close_interval, log_level=args.log_level)
+            _log(f"starting {args.validators} validators ({args.transport}) ...")
+            network.start()
+            urls = network.ws_urls
+            pids = dict(network.pids)
+            if broker is not None and broker.process is not None:
+                pids["broker"] = broker.process.pid
+            network_id = network.network_id
+        results, out = asyncio.run(run_benchmark(args, urls, genesis, network_id, pids, description))
     finally:
+        if network is not None:
+            network.stop()
         if broker is not None:
             broker.stop()
         if args.keep:
-            print(f"validators' data and logs kept in {work}")
+            _log(f"validators' data and logs kept in {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    if args.json:
-        print(json.dumps(asdict(result), indent=2))
-        return
-    latency = result.latency_s
-    print(
-        f"{result.validators} validators, {result.rate:g} payments/s offered for {result.duration_s:g} s: "
-        f"{result.validated}/{result.submitted} validated ({result.validated_per_s:g}/s)"
-    )
-    print(
-        f"  submit -> validated: p50 {latency['p50']:.3f} s  p90 {latency['p90']:.3f} s  "
-        f"p99 {latency['p99']:.3f} s  max {latency['max']:.3f} s"
-    )
-    ledger = result.ledger_interval_s
-    consensus = result.consensus_time_s
-    print(f"  ledger interval:     p50 {ledger['p50']:.3f} s  p99 {ledger['p99']:.3f} s")
-    print(f"  consensus time:      p50 {consensus['p50']:.3f} s  p99 {consensus['p99']:.3f} s")
-    if result.failures:
-        print(f"  failures: {result.failures}")
+    return results, out
+
+
+def headline(rate: float = 50.0, duration: float = 10.0, validators: int = 3) -> list[Headline]:
+    """`xpay bench all`'s rows: a short run on `validators` validators in one `xpay devnet`
+    process (no broker needed), its results folder in a temporary directory."""
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    with tempfile.TemporaryDirectory(prefix="xpay-bench-all-") as tmp:
+        args = parser.parse_args([
+            "--transport", "inproc", "--validators", str(validators), "--rate", str(rate),
+            "--duration", str(duration), "--quiet", "--out", tmp,
+        ])
+        results, _out = execute(args)
+    latency = results["latency_ms"]
+    name = f"{validators} validators, {rate:g}/s offered"
+    failed = results["counts"]["failed"]
+    consistent = results["check"]["ok"]
+    return [
+        Headline("settlement", f"validated payments/s, {name}", results["validated_tps"], "tx/s", "-"),
+        Headline("settlement", "  submit -> validated p50", latency["p50"], "ms", "-"),
+        Headline("settlement", "  submit -> validated p99", latency["p99"], "ms", "-"),
+        Headline("settlement", "  failed payments" + ("" if consistent else " (CHECK FAILED)"), failed, "", "0"),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.settlement", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except (ValueError, RuntimeError) as error:
+        print(f"bench settlement: error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

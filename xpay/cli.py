@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
+from bench.commands import add_bench_commands
 from gateways.commands import add_gateway_commands
 from xpay.codec import decode, encode, encode_account_public, to_json
 from xpay.codec.native import decode_native
@@ -145,6 +146,7 @@ COMMAND_GROUPS: tuple[CommandGroup, ...] = (
     add_devnet_command,
     add_node_command,
     add_gateway_commands,
+    add_bench_commands,
 )
 """Every command group, in help order. Add a group by adding its registration function."""
 

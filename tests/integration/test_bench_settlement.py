@@ -1,0 +1,142 @@
+"""`xpay bench settlement` against a running devnet (`xpay devnet` as an OS process, 3 validators
+on the in-process overlay): the report it writes must agree with the ledger history, asked for
+independently here — every payment it counts as validated is in that validated ledger with
+tesSUCCESS, nothing is counted twice, the counts add up — and payments that fail must be named
+by their result code, not counted as settled."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import selectors
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.devnet import rpc
+from tests.support.ports import free_port
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def devnet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+    """A running devnet: the JSON-RPC URLs of its 3 validators."""
+    data_dir = tmp_path_factory.mktemp("devnet")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "xpay.cli", "devnet", "--validators", "3", "--close-interval", "0.5",
+         "--base-port", str(free_port()), "--data-dir", str(data_dir)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    assert process.stdout is not None
+    try:
+        urls: list[str] = []
+        # Wait for the first line with a deadline; the ready block follows it at once.
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            assert selector.select(timeout=60), "xpay devnet printed nothing within 60 s"
+        while True:
+            line = process.stdout.readline()
+            assert line, "xpay devnet exited early"
+            urls += re.findall(r"JSON-RPC (http://\S+)", line)
+            if line.startswith("WARNING:"):
+                break
+        assert len(urls) == 3
+        yield urls
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        process.stdout.close()
+
+
+def _bench(urls: list[str], out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "xpay.cli", "bench", "settlement", "--connect", ",".join(urls),
+         "--rate", "20", "--duration", "3", "--grace", "10", "--out", str(out), *extra],
+        capture_output=True, text=True, timeout=150,
+    )
+
+
+def _payments(out: Path) -> list[dict[str, str]]:
+    with (out / "payments.csv").open() as f:
+        return list(csv.DictReader(f))
+
+
+def _ledger_hashes(url: str, index: int) -> list[str]:
+    ledger = rpc(url, "ledger", ledger_index=index, transactions=True, expand=False)
+    assert ledger["validated"] is True
+    return [h.upper() for h in ledger["ledger"]["transactions"]]
+
+
+def _assert_report_matches_ledgers(urls: list[str], out: Path) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    results = json.loads((out / "results.json").read_text())
+    rows = _payments(out)
+    hashes = [row["hash"] for row in rows]
+    assert len(set(hashes)) == len(hashes), "a payment appears twice in payments.csv"
+
+    counted = [row for row in rows if row["outcome"] == "validated"]
+    counts = results["counts"]
+    assert counts["submitted"] == len(rows) == results["config"]["rate"] * results["config"]["duration"]
+    assert counts["validated"] == len(counted)
+    assert counts["validated"] + sum(results["failures"].values()) == counts["submitted"]
+    for outcome, number in results["failures"].items():
+        assert number == sum(1 for row in rows if row["outcome"] == outcome)
+
+    # The ledger history, asked for independently: each validated ledger once, and every
+    # benchmark payment found in at most one of them.
+    indexes = {int(row["ledger_index"]) for row in rows if row["ledger_index"]}
+    in_ledger: dict[str, int] = {}
+    for index in sorted(indexes):
+        for tx_hash in _ledger_hashes(urls[0], index):
+            assert tx_hash not in in_ledger, f"{tx_hash} in ledgers {in_ledger[tx_hash]} and {index}"
+            in_ledger[tx_hash] = index
+    for row in rows:
+        tx = rpc(urls[int(row["node"])], "tx", transaction=row["hash"], binary=False)
+        if row["outcome"] == "validated":
+            assert tx["validated"] is True, row
+            assert tx["meta"]["TransactionResult"] == "tesSUCCESS", row
+            assert tx["ledger_index"] == int(row["ledger_index"]) == in_ledger[row["hash"]], row
+        elif row["outcome"].startswith("validated:"):
+            assert tx["validated"] is True and tx["meta"]["TransactionResult"] == row["outcome"].split(":")[1], row
+        else:
+            assert not (tx.get("validated") and tx["meta"]["TransactionResult"] == "tesSUCCESS"), row
+
+    span = max(float(row["validated_s"]) for row in counted) - min(float(row["sent_s"]) for row in rows)
+    assert results["validated_span_s"] == pytest.approx(span, abs=2e-3)
+    assert results["validated_tps"] == pytest.approx(len(counted) / span, rel=1e-2)
+    latencies = sorted(float(row["latency_ms"]) for row in counted)
+    assert results["latency_ms"]["max"] == pytest.approx(latencies[-1], abs=0.05)
+    assert results["check"]["ok"] is True and results["check"]["checked_validated"] >= len(counted)
+    for name in ("latency_cdf.png", "throughput.png", "latency_over_time.png"):
+        assert (out / name).read_bytes()[:8] == PNG, name
+    return results, rows
+
+
+def test_the_report_agrees_with_the_ledger_history(devnet: list[str], tmp_path: Path) -> None:
+    done = _bench(devnet, tmp_path, "--seed", "11")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "validated (tesSUCCESS)" in done.stdout and "consistent with the ledgers" in done.stdout
+    assert re.search(r"\[\s*\d+\.\d s\] offered", done.stderr), "no progress lines"
+    results, rows = _assert_report_matches_ledgers(devnet, tmp_path)
+    kinds = {row["kind"] for row in rows if row["outcome"] == "validated"}
+    assert kinds == {"same", "cross"}
+    assert results["counts"]["validated"] > 0
+
+
+def test_unfunded_payments_are_failures_by_result_code_not_settlements(devnet: list[str], tmp_path: Path) -> None:
+    done = _bench(devnet, tmp_path, "--seed", "12", "--bad-share", "0.3", "--api", "http")
+    assert done.returncode == 0, done.stderr[-3000:]
+    results, rows = _assert_report_matches_ledgers(devnet, tmp_path)
+    bad = [row for row in rows if row["kind"] == "bad"]
+    assert bad, "the mix holds no unfunded payment"
+    assert all(row["outcome"] == "validated:tecPATH_PARTIAL" for row in bad)
+    assert results["failures"]["validated:tecPATH_PARTIAL"] == len(bad)
+    assert results["counts"]["by_kind"]["bad"]["validated"] == 0
+    assert results["counts"]["validated"] == sum(1 for row in rows if row["kind"] != "bad" and row["outcome"] == "validated")
