@@ -57,7 +57,7 @@ async def test_json_rpc_envelopes_are_rippled_s(tmp_path: Path) -> None:
 BAD_BODIES: list[tuple[bytes, int, str]] = [
     (b"not json", 400, "jsonInvalid"),
     (b"{", 400, "jsonInvalid"),
-    (b"[1, 2]", 400, "invalidParams"),
+    (b"[]", 400, "invalidParams"),  # an empty batch
     (b'"text"', 400, "invalidParams"),
     (b"{}", 400, "commandMissing"),
     (b'{"method": "ping", "params": {"a": 1}}', 400, "invalidParams"),
@@ -86,6 +86,65 @@ async def test_bad_bodies_get_json_errors_and_change_nothing(tmp_path: Path) -> 
         async with http.get(url) as response:
             assert response.status == 400 and json.loads(await response.read())["result"]["status"] == "error"
         assert (node.master.closed_ledger.hash, dict(node.master.open.view.items)) == before
+
+
+async def test_a_json_rpc_batch_answers_each_request_in_order(tmp_path: Path) -> None:
+    async with served(tmp_path) as (node, http, url):
+        good = [payment(GENESIS, who.address, "25000000", seq) for seq, who in enumerate((ALICE, BOB), start=1)]
+        batch = [
+            {"method": "submit", "params": [{"tx_blob": good[0][0]}]},
+            {"method": "submit", "params": [{"tx_blob": "00"}]},  # malformed: its own error
+            7,  # not a request
+            {"params": [{}]},  # no method
+            {"method": "submit", "params": [{"tx_blob": good[1][0]}]},
+            {"method": "ledger_current"},
+        ]
+        status, answers = await _post(http, url, batch)
+        assert status == 200 and isinstance(answers, list) and len(answers) == len(batch)
+        results = [answer["result"] for answer in answers]
+        assert results[0]["engine_result"] == "tesSUCCESS" and results[0]["tx_json"]["hash"] == good[0][1]
+        assert results[1]["error"] == "invalidTransaction" and results[1]["status"] == "error"
+        assert results[2]["error"] == "invalidParams" and results[3]["error"] == "commandMissing"
+        assert results[4]["engine_result"] == "tesSUCCESS" and results[4]["tx_json"]["hash"] == good[1][1]
+        assert results[5] == {"ledger_current_index": 2, "status": "success"}
+        # Both good payments are in the open ledger, in the batch's order; the bad ones left no trace.
+        assert [tx.id.hex().upper() for tx in node.master.open.transactions()] == [good[0][1], good[1][1]]
+
+
+async def test_an_oversize_batch_is_refused_whole(tmp_path: Path) -> None:
+    async with served(tmp_path, max_batch=3) as (node, http, url), http.ws_connect(url) as ws:
+        blobs = [payment(GENESIS, ALICE.address, "25000000", seq)[0] for seq in range(1, 5)]
+        status, body = await _post(http, url, [{"method": "submit", "params": [{"tx_blob": b}]} for b in blobs])
+        assert status == 400 and body["result"]["error"] == "invalidParams" and body["result"]["status"] == "error"
+        assert "at most 3" in body["result"]["error_message"]
+        await ws.send_json([{"id": i, "command": "submit", "tx_blob": b} for i, b in enumerate(blobs)])
+        refused = await ws.receive_json()
+        assert refused["error"] == "invalidParams" and refused["type"] == "response" and "at most 3" in refused["error_message"]
+        await ws.send_json([])
+        assert (await ws.receive_json())["error"] == "invalidParams"
+        assert node.master.open.transactions() == []  # nothing of either batch was applied
+        await ws.send_json({"id": 1, "command": "ping"})
+        assert (await ws.receive_json())["status"] == "success"  # the connection carries on
+
+
+async def test_a_websocket_batch_is_one_message_answered_by_one_array(tmp_path: Path) -> None:
+    async with served(tmp_path) as (node, http, url), http.ws_connect(url) as ws:
+        signed = [payment(GENESIS, ALICE.address, "25000000", seq) for seq in range(1, 4)]
+        batch: list[Any] = [{"id": seq, "command": "submit", "tx_blob": blob} for seq, (blob, _) in enumerate(signed, 1)]
+        batch.insert(1, {"id": "bad", "command": "submit", "tx_blob": "zz"})
+        batch.insert(2, "not a request")
+        batch.append({"id": "v2", "api_version": 2})
+        await ws.send_json(batch)
+        answers = await ws.receive_json()
+        assert isinstance(answers, list) and len(answers) == len(batch)
+        assert [a.get("id") for a in answers] == [1, "bad", None, 2, 3, "v2"]
+        assert all(a["type"] == "response" for a in answers)
+        assert [answers[i]["result"]["engine_result"] for i in (0, 3, 4)] == ["tesSUCCESS"] * 3
+        assert answers[1]["error"] == "invalidParams" and answers[1]["request"]["id"] == "bad"
+        assert answers[2]["error"] == "invalidParams" and answers[2]["status"] == "error"
+        assert answers[5]["error"] == "missingCommand"
+        # Sequences 1, 2, 3 applied in the batch's order (a reordering would have held one).
+        assert [tx.id.hex().upper() for tx in node.master.open.transactions()] == [h for _, h in signed]
 
 
 async def test_admin_methods_need_loopback_or_the_token(tmp_path: Path) -> None:

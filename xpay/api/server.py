@@ -13,6 +13,15 @@ concurrently (bounded), and reach the node in the order they arrived: a handler 
 before handing a command to the node. Each connection has a bounded send queue; a subscriber
 that falls behind is disconnected.
 
+Batches: a JSON array of requests — in one WebSocket message, or as one JSON-RPC body — is
+answered by one JSON array of the answers, in the same order (JSON-RPC 2.0's batch; rippled's
+ServerHandler takes an array body the same way). The elements reach the node in array order, so
+a client can send a thousand signed payments in one frame and pay the frame, the parse and the
+response's write once. An element that is not a request answers with its own error (a JSON-RPC
+element with rippled's error body, a WebSocket element with the error envelope) and changes
+nothing; the others proceed. An empty batch, or one larger than `ApiConfig.max_batch`, is refused
+whole with `invalidParams` and nothing is executed.
+
 Admin methods are served to loopback clients, and to any client that presents the configured
 admin token (`Authorization: Bearer <token>`).
 """
@@ -59,15 +68,19 @@ class ApiConfig:
     """0 picks a free port (see ApiServer.port)."""
     admin_token: str | None = None
     loopback_is_admin: bool = True
-    max_body_bytes: int = 1 << 20
-    """Largest JSON-RPC body and WebSocket message accepted (a signed transaction is ~300 bytes)."""
+    max_body_bytes: int = 4 << 20
+    """Largest JSON-RPC body and WebSocket message accepted (a signed transaction is ~300 bytes,
+    a submit request ~600 bytes of JSON: a full batch of them fits)."""
     ws_send_queue: int = DEFAULT_SEND_QUEUE
     """Messages queued to one WebSocket before it counts as a slow consumer."""
     ws_send_queue_bytes: int = DEFAULT_SEND_QUEUE_BYTES
     """Bytes queued to one WebSocket before it counts as a slow consumer (a validated ledger's
     transactions are queued at once: this must hold a busy ledger's worth)."""
     ws_inflight: int = 256
-    """Requests one WebSocket connection may have in progress at once."""
+    """Requests one WebSocket connection may have in progress at once (a batch counts as one)."""
+    max_batch: int = 2_000
+    """Most requests in one batch (a JSON array of requests); larger batches are refused whole.
+    2,000 signed payments are ~1.2 MB of JSON: keep `max_body_bytes` above what this admits."""
     pathfinding: PathfindingServiceConfig | None = field(default_factory=PathfindingServiceConfig)
     """ripple_path_find and path_find (None: not served, rippled's PATH_SEARCH_MAX = 0)."""
 
@@ -170,12 +183,34 @@ class ApiServer:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
             return _json({"result": _error_body(RpcError("jsonInvalid"))}, status=400)
+        admin = self._is_admin(request)
+        if isinstance(payload, list):
+            refused = self._batch_refusal(payload)
+            if refused is not None:
+                return _json({"result": _error_body(refused)}, status=400)
+            answers = await asyncio.gather(*(self._rpc_answer(item, admin) for item in payload))
+            return _json([answer for _, answer in answers])
+        status, answer = await self._rpc_answer(payload, admin)
+        return _json(answer, status=status)
+
+    def _batch_refusal(self, batch: list[Any]) -> RpcError | None:
+        """Why a batch is refused whole (empty, or larger than the limit), or None."""
+        if not batch:
+            return RpcError("invalidParams", "A batch holds at least one request.")
+        if len(batch) > self.config.max_batch:
+            return RpcError(
+                "invalidParams", f"A batch holds at most {self.config.max_batch} requests, not {len(batch)}."
+            )
+        return None
+
+    async def _rpc_answer(self, payload: Any, admin: bool) -> tuple[int, dict[str, Any]]:
+        """One JSON-RPC request's answer body and the HTTP status it would have alone."""
         if not isinstance(payload, dict):
             error = RpcError("invalidParams", "A JSON-RPC request is a JSON object.")
-            return _json({"result": _error_body(error)}, status=400)
+            return 400, {"result": _error_body(error)}
         method = payload.get("method")
         if method is None:
-            return _json({"result": _error_body(RpcError("commandMissing"), payload)}, status=400)
+            return 400, {"result": _error_body(RpcError("commandMissing"), payload)}
         raw_params = payload.get("params", [{}])
         if (
             not isinstance(raw_params, list)
@@ -183,17 +218,15 @@ class ApiServer:
             or (raw_params and not isinstance(raw_params[0], dict))
         ):
             error = RpcError("invalidParams", "params unparseable")
-            return _json({"result": _error_body(error, payload)}, status=400)
+            return 400, {"result": _error_body(error, payload)}
         params: dict[str, Any] = dict(raw_params[0]) if raw_params else {}
-        ok, result = await execute(
-            self.node, self.subscriptions, method, params, admin=self._is_admin(request)
-        )
+        ok, result = await execute(self.node, self.subscriptions, method, params, admin=admin)
         if ok:
             result["status"] = "success"
         else:
             result["request"] = {**params, "command": method}
             result["status"] = "error"
-        return _json({"result": result})
+        return 200, {"result": result}
 
     # WebSocket ------------------------------------------------------------------------------
 
@@ -259,34 +292,45 @@ class ApiServer:
                     )
                 )
                 return
-            if not isinstance(payload, dict):
-                await subscriber.send(
-                    dumps({**_error_body(RpcError("invalidParams", "A request is a JSON object.")), "type": "response"})
-                )
+            if isinstance(payload, list):
+                refused = self._batch_refusal(payload)
+                if refused is not None:
+                    await subscriber.send(dumps({**_error_body(refused), "type": "response"}))
+                    return
+                # Each element's coroutine reaches the node before the next starts (gather
+                # starts them in order), so the batch applies in array order.
+                answers = await asyncio.gather(*(self._ws_answer(item, subscriber, admin) for item in payload))
+                await subscriber.send(dumps(answers))
                 return
-            command = payload.get("command", payload.get("method"))
-            if command is None or (
-                "command" in payload and "method" in payload and payload["command"] != payload["method"]
-            ):
-                token = "missingCommand" if payload.get("api_version") == 2 else "unknownCmd"
-                ok, result = False, RpcError(token).fields()
-            else:
-                ok, result = await execute(
-                    self.node, self.subscriptions, command, payload, admin=admin, subscriber=subscriber
-                )
-            envelope: dict[str, Any] = {}
-            if "id" in payload:
-                envelope["id"] = payload["id"]
-            if ok:
-                envelope["result"] = result
-                envelope["status"] = "success"
-            else:
-                envelope.update(result)
-                envelope["request"] = payload
-                envelope["status"] = "error"
-            envelope["type"] = "response"
-            if "api_version" in payload:
-                envelope["api_version"] = payload["api_version"]
-            await subscriber.send(dumps(envelope))
+            await subscriber.send(dumps(await self._ws_answer(payload, subscriber, admin)))
         finally:
             inflight.release()
+
+    async def _ws_answer(self, payload: Any, subscriber: Subscriber, admin: bool) -> dict[str, Any]:
+        """One WebSocket request's response envelope."""
+        if not isinstance(payload, dict):
+            return {**_error_body(RpcError("invalidParams", "A request is a JSON object.")), "type": "response"}
+        command = payload.get("command", payload.get("method"))
+        if command is None or (
+            "command" in payload and "method" in payload and payload["command"] != payload["method"]
+        ):
+            token = "missingCommand" if payload.get("api_version") == 2 else "unknownCmd"
+            ok, result = False, RpcError(token).fields()
+        else:
+            ok, result = await execute(
+                self.node, self.subscriptions, command, payload, admin=admin, subscriber=subscriber
+            )
+        envelope: dict[str, Any] = {}
+        if "id" in payload:
+            envelope["id"] = payload["id"]
+        if ok:
+            envelope["result"] = result
+            envelope["status"] = "success"
+        else:
+            envelope.update(result)
+            envelope["request"] = payload
+            envelope["status"] = "error"
+        envelope["type"] = "response"
+        if "api_version" in payload:
+            envelope["api_version"] = payload["api_version"]
+        return envelope
