@@ -240,7 +240,12 @@ def write_plots(out: Path, records: Sequence[PaymentRecord], header: Sequence[st
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.plot(seconds, [row[column["offered"]] for row in rows], label="offered /s")
     ax.plot(seconds, [row[column["submitted"]] for row in rows], label="submitted /s", linestyle=":")
-    ax.plot(seconds, [row[column["validated"]] for row in rows], label="validated (tesSUCCESS) /s")
+    validated_per_s = [row[column["validated"]] for row in rows]
+    ax.plot(seconds, validated_per_s, label="validated (tesSUCCESS) /s", alpha=0.5)
+    # Validations arrive a ledger at a time: a 5 s mean shows the sustained rate.
+    window = 5
+    rolling = [sum(validated_per_s[max(0, i - window + 1) : i + 1]) / min(window, i + 1) for i in range(len(rows))]
+    ax.plot(seconds, rolling, label=f"validated, {window} s mean", color="green", linewidth=2)
     ax.set_xlabel("second of the run")
     ax.set_ylabel("payments per second")
     ax.set_title("Offered vs validated throughput")
@@ -307,7 +312,9 @@ def summary_text(results: dict[str, Any], out: Path) -> str:
     if check is not None:
         verdict = "consistent with the ledgers" if check["ok"] else f"INCONSISTENT: {check['problems']}"
         lines.append(f"  check      {check['checked_validated']} validated payments asked for again: {verdict}"
-                     + (f"; {check['validated_unseen']} validated but not seen in time" if check["validated_unseen"] else ""))
+                     + (f"; {check['validated_unseen']} more validated after the grace period" if check["validated_unseen"] else ""))
+    if results.get("connections_lost"):
+        lines.append(f"  WARNING    connections closed by the node during the run: {results['connections_lost']}")
     lines.append(f"  results    {out}")
     return "\n".join(lines)
 

@@ -47,6 +47,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import aiohttp
+
 from bench.headline import Headline
 from bench.procstat import ResourceSampler
 from bench.report import percentiles, summarise, summary_text, write_results
@@ -315,6 +317,7 @@ async def run_benchmark(
         duplicate_events=recorder.duplicate_events,
         config=config,
     )
+    results["connections_lost"] = recorder.connections_lost
     if args.check:
         results["check"] = await check_records(urls, records)
     out = args.out or Path("bench-results") / f"settlement-{datetime.now():%Y%m%d-%H%M%S}"
@@ -374,8 +377,19 @@ def validate(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """`xpay bench settlement`: the exit status (1 when the check found the report inconsistent)."""
-    results, out = execute(args)
+    """`xpay bench settlement`: the exit status (1 when the check found the report inconsistent,
+    or the network could not be started or reached: one line, no traceback)."""
+    try:
+        results, out = execute(args)
+    except (RuntimeError, OSError, aiohttp.ClientError, TimeoutError, ExceptionGroup) as error:
+        cause: BaseException = error
+        while isinstance(cause, BaseExceptionGroup):  # a TaskGroup's: the first of its causes
+            cause = cause.exceptions[0]
+        if not isinstance(cause, (RuntimeError, OSError, aiohttp.ClientError, TimeoutError)):
+            raise
+        message = " ".join(str(cause).split())[:2000] or type(cause).__name__
+        print(f"xpay bench settlement: error: {message}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(results, indent=2))
     else:
@@ -461,7 +475,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return run(args)
-    except (ValueError, RuntimeError) as error:
+    except ValueError as error:
         print(f"bench settlement: error: {error}", file=sys.stderr)
         return 2
 

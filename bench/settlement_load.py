@@ -46,6 +46,8 @@ class NodeConnection:
         self.ws = ws
         self.on_stream = on_stream
         self._ids = itertools.count(1)
+        self.closed = False
+        """The node closed the connection (or it broke) while it was being read."""
         self._waiting: dict[int, asyncio.Future[dict[str, Any]] | Callable[[dict[str, Any], float], None]] = {}
 
     async def read(self) -> None:
@@ -63,6 +65,7 @@ class NodeConnection:
                     waiter(message, now)
             else:
                 self.on_stream(self.index, message, now)
+        self.closed = True
         for waiter in self._waiting.values():
             if isinstance(waiter, asyncio.Future) and not waiter.done():
                 waiter.set_exception(ConnectionError(f"node {self.index}: connection closed"))
@@ -237,6 +240,8 @@ class Recorder:
     ledgers: list[tuple[int, float, int]] = field(default_factory=list)
     """(ledger_index, arrival time, txn_count) of each validated ledger on node 0's stream."""
     phases: list[tuple[str, float]] = field(default_factory=list)
+    connections_lost: list[int] = field(default_factory=list)
+    """Nodes whose connection closed before the load ended."""
 
     def __post_init__(self) -> None:
         self.by_hash = {record.hash: record for record in self.records}
@@ -331,6 +336,9 @@ async def run_load(
                 await asyncio.sleep(0.1)
             if progress is not None:
                 progress.cancel()
+        # A node that drops a slow subscriber ends its stream: what it validated afterwards is
+        # never seen, and the report must say so.
+        recorder.connections_lost = [c.index for c in connections if c.closed]
     return submitted_in, time.monotonic() - origin
 
 
