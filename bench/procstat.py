@@ -1,4 +1,5 @@
-"""CPU and memory of the processes under test, sampled from /proc once a second.
+"""CPU and memory of the processes under test, sampled from /proc once a second, and the whole
+machine's CPU (so other work on a shared machine shows up next to the figures).
 
 CPU is utime + stime of /proc/<pid>/stat (in clock ticks), memory VmRSS of /proc/<pid>/status.
 A process that has gone away (stopped by the test, or crashed) just stops contributing samples.
@@ -24,6 +25,18 @@ def cpu_seconds(pid: int) -> float | None:
     # The command name (field 2) may hold spaces: the fields after it follow the last ')'.
     fields = text.rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+MACHINE = "machine"
+"""The name of the whole machine's CPU (all cores, every process) among the samples."""
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has been busy (every core, not idle nor waiting on I/O)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / TICKS
 
 
 def rss_bytes(pid: int) -> int | None:
@@ -58,6 +71,12 @@ class ResourceSampler:
 
     def sample_once(self, last: dict[str, tuple[float, float]]) -> None:
         now = time.monotonic()
+        busy = machine_busy_seconds()
+        previous_busy = last.get(MACHINE)
+        last[MACHINE] = (now, busy)
+        if previous_busy is not None and now > previous_busy[0]:
+            percent = (busy - previous_busy[1]) / (now - previous_busy[0]) * 100
+            self.samples.append(Sample(round(now - self.origin, 3), MACHINE, round(percent, 1), 0))
         for name, pid in self.pids.items():
             cpu = cpu_seconds(pid)
             rss = rss_bytes(pid)
@@ -81,7 +100,7 @@ class ResourceSampler:
         """Per process: mean CPU % over the samples in [start, end] (the loaded period) and peak
         RSS (MB) over the whole run."""
         out: dict[str, dict[str, float]] = {}
-        for name in self.pids:
+        for name in [*self.pids, MACHINE]:
             mine = [s for s in self.samples if s.name == name]
             loaded = [s.cpu_percent for s in mine if start < s.at <= end + 1e-9]
             out[name] = {

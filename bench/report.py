@@ -301,13 +301,17 @@ def summary_text(results: dict[str, Any], out: Path) -> str:
         lines.append("  failures   " + ", ".join(f"{name} {count}" for name, count in results["failures"].items()))
     else:
         lines.append("  failures   none")
-    if results["resources"]:
-        lines.append("  resources  (mean CPU % of one core while loaded, peak RSS)")
-        for name, res in results["resources"].items():
-            lines.append(f"    {name:14} CPU {res['cpu_percent_mean']:6.1f} %  (max {res['cpu_percent_max']:6.1f} %)  "
-                         f"RSS {res['rss_mb_peak']:7.1f} MB")
-    else:
-        lines.append("  resources  not measured (the network was not started by the benchmark)")
+    resources = results["resources"]
+    lines.append("  resources  (mean CPU % of one core while loaded, peak RSS)")
+    if set(resources) <= {"load-generator", "machine"}:
+        lines.append("    validators not measured (the network was not started by the benchmark)")
+    for name, res in resources.items():
+        memory = f"RSS {res['rss_mb_peak']:7.1f} MB" if name != "machine" else f"all {results['machine']['cores']} cores"
+        lines.append(f"    {name:14} CPU {res['cpu_percent_mean']:6.1f} %  (max {res['cpu_percent_max']:6.1f} %)  {memory}")
+    ours = sum(res["cpu_percent_mean"] for name, res in resources.items() if name != "machine")
+    if "machine" in resources and resources["machine"]["cpu_percent_mean"] - ours > 25:
+        lines.append(f"  WARNING    other work used about {resources['machine']['cpu_percent_mean'] - ours:.0f} % of a core "
+                     "meanwhile: the figures are noisy")
     check = results.get("check")
     if check is not None:
         verdict = "consistent with the ledgers" if check["ok"] else f"INCONSISTENT: {check['problems']}"

@@ -289,7 +289,9 @@ async def run_benchmark(
     records = plan_records(mix, signed, args.rate)
     recorder = Recorder(records)
     watched = [[c.key.address for c in world.customers if c.node == node] for node in range(len(urls))]
-    sampler = ResourceSampler(pids, origin=time.monotonic())
+    # The load generator (this process) is measured too: when it saturates, the offered rate
+    # is no longer what was asked for.
+    sampler = ResourceSampler({**pids, "load-generator": os.getpid()}, origin=time.monotonic())
 
     def on_start(origin: float) -> None:
         sampler.origin = origin
