@@ -112,6 +112,10 @@ class TransactionEvent:
     accounts: frozenset[AccountID]
     books: frozenset[tuple[Issue, Issue]] = frozenset()
     """(TakerPays issue, TakerGets issue) of every book whose offers it touched."""
+    tx_fields: Mapping[str, Any] | None = None
+    """The transaction's native fields, when the node has them decoded already."""
+    meta_fields: Mapping[str, Any] | None = None
+    """The metadata's native fields, likewise."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ version 2 is what xrpl-py speaks (`tx_json`, integers).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -134,12 +135,20 @@ def delivered_amount(
 
 
 def tx_and_meta_json(
-    tx_blob: bytes, meta_blob: bytes, ledger_seq: int, close_time: int, api_version: int
+    tx_blob: bytes,
+    meta_blob: bytes,
+    ledger_seq: int,
+    close_time: int,
+    api_version: int,
+    *,
+    tx_fields: Mapping[str, Any] | None = None,
+    meta_fields: Mapping[str, Any] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A transaction's JSON (with DeliverMax, without `hash`) and its metadata's JSON (with
-    delivered_amount), as every history method prints them."""
-    tx = decode_native(tx_blob)
-    meta = decode_native(meta_blob)
+    delivered_amount), as every history method prints them. `tx_fields` / `meta_fields`: the
+    blobs' native forms, when the caller has them decoded already."""
+    tx: Any = tx_fields if tx_fields is not None else decode_native(tx_blob)
+    meta: Any = meta_fields if meta_fields is not None else decode_native(meta_blob)
     tx_json = to_json(tx)
     insert_deliver_max(tx_json, api_version)
     meta_out = to_json(meta)

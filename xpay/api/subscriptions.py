@@ -131,7 +131,13 @@ def transaction_message(event: TransactionEvent, api_version: int) -> dict[str, 
     """A validated transaction on the transactions / accounts streams (rippled's transJson)."""
     ledger = event.ledger
     tx_json, meta_json = tx_and_meta_json(
-        event.tx_blob, event.meta_blob, ledger.seq, ledger.close_time, api_version
+        event.tx_blob,
+        event.meta_blob,
+        ledger.seq,
+        ledger.close_time,
+        api_version,
+        tx_fields=event.tx_fields,
+        meta_fields=event.meta_fields,
     )
     tx_json["date"] = ledger.close_time
     result = ter_from_code(event.result)

@@ -45,13 +45,12 @@ from xpay.api.facade import (
     TransactionRejected,
 )
 from xpay.api.json_forms import RIPPLE_EPOCH
-from xpay.codec import decode_native
 from xpay.ledger import keylet
 from xpay.ledger.ledger import CLOSE_FLAG_NO_CONSENSUS_TIME, Ledger
 from xpay.node.config import NodeConfig
 from xpay.node.open_ledger import OpenLedger
 from xpay.protocol.ids import Hash256
-from xpay.store.affected import affected_accounts, affected_books
+from xpay.store.affected import DecodedTx, affected_books, decoded_transactions
 from xpay.store.ledger_store import LedgerStore
 from xpay.store.writer import LedgerWriter
 from xpay.tx.build import build_ledger
@@ -98,6 +97,9 @@ class _Durable:
 
 
 _STOP: Final = object()
+DECODED_KEPT: Final = 16
+"""Ledgers whose decoded transactions wait for their validation (a ledger that is never
+validated — abandoned in a switch — ages out)."""
 
 
 class LedgerMaster:
@@ -122,6 +124,9 @@ class LedgerMaster:
         self._commands: asyncio.Queue[_Command | _Submit | object] = asyncio.Queue(config.command_queue_size)
         self._durable: asyncio.Queue[_Durable | object] = asyncio.Queue(config.persist_queue_size)
         self._listeners: list[EventListener] = []
+        self._decoded: OrderedDict[bytes, list[DecodedTx]] = OrderedDict()
+        """The transactions of the ledgers built here lately, decoded once for the store and
+        kept (by ledger hash) for their publication when the ledger is validated."""
         self._group: asyncio.TaskGroup | None = None
         self._tasks: tuple[asyncio.Task[None], ...] = ()
 
@@ -407,7 +412,13 @@ class LedgerMaster:
             parent, txs, close_time, resolution, close_flags, self.rules, signatures=self.signatures
         )
         self._adopt(ledger, report.retriable)
-        written = await self._writer.write(ledger, parent, validated=validated)
+        # Decoded once here (the transactions' fields are known already): the store's rows and
+        # account index and, once validated, the streams all read these.
+        decoded = decoded_transactions(ledger, {tx.id: tx.fields for tx in txs})
+        self._decoded[ledger.hash] = decoded
+        while len(self._decoded) > DECODED_KEPT:
+            self._decoded.popitem(last=False)
+        written = await self._writer.write(ledger, parent, validated=validated, decoded=decoded)
         done: asyncio.Future[Ledger] = asyncio.get_running_loop().create_future()
         await self._durable.put(_Durable(ledger, written, done, validated))
         return ledger, done
@@ -451,18 +462,20 @@ class LedgerMaster:
     def _publish(self, ledger: Ledger) -> None:
         """ledgerClosed, then each transaction in ledger order (rippled's pubLedger)."""
         self._emit(LedgerClosedEvent(ledger, len(ledger.txs), self.complete_ledgers()))
-        events: list[tuple[int, TransactionEvent]] = []
-        for tx_id, blob, meta_blob in ledger.transactions():
-            meta = decode_native(meta_blob)
-            event = TransactionEvent(
-                ledger=ledger,
-                tx_id=Hash256(tx_id),
-                tx_blob=blob,
-                meta_blob=meta_blob,
-                result=int(meta.get("TransactionResult", 0)),
-                accounts=affected_accounts(decode_native(blob), meta),
-                books=affected_books(meta),
+        decoded = self._decoded.pop(ledger.hash, None)
+        if decoded is None:
+            decoded = decoded_transactions(ledger)  # a ledger acquired from peers
+        for item in sorted(decoded, key=lambda item: item.tx_index):
+            self._emit(
+                TransactionEvent(
+                    ledger=ledger,
+                    tx_id=item.tx_id,
+                    tx_blob=item.blob,
+                    meta_blob=item.meta_blob,
+                    result=item.result,
+                    accounts=item.accounts,
+                    books=affected_books(item.meta),
+                    tx_fields=item.tx,
+                    meta_fields=item.meta,
+                )
             )
-            events.append((int(meta.get("TransactionIndex", 0)), event))
-        for _, event in sorted(events, key=lambda item: item[0]):
-            self._emit(event)

@@ -10,12 +10,14 @@ directly also covers a transaction whose metadata is empty).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from xpay.amounts import Issue, STAmount
+from xpay.codec import decode_native
 from xpay.ledger.entries import LT_OFFER
+from xpay.ledger.ledger import Ledger
 from xpay.protocol.fields import FIELDS
-from xpay.protocol.ids import AccountID
+from xpay.protocol.ids import AccountID, Hash256
 
 _ACCOUNT_FIELDS = frozenset(name for name, info in FIELDS.items() if info.type_name == "AccountID")
 # rippled names these amount fields explicitly: their issuer is an affected account.
@@ -69,3 +71,46 @@ def affected_accounts(tx: Mapping[str, Any], meta: Mapping[str, Any] | None) -> 
                     if fields:
                         _accounts_of(fields, out)
     return frozenset(out)
+
+
+class DecodedTx(NamedTuple):
+    """One transaction of a closed ledger, decoded once for everyone who needs its parts: the
+    store (rows, account index, state diff) and the node's publication (streams)."""
+
+    tx_id: Hash256
+    blob: bytes
+    meta_blob: bytes
+    tx: Mapping[str, Any]
+    """The transaction's native fields."""
+    meta: Mapping[str, Any]
+    """The metadata's native fields."""
+    tx_index: int
+    result: int
+    accounts: frozenset[AccountID]
+
+
+def decoded_transactions(
+    ledger: Ledger, known: Mapping[Hash256, Mapping[str, Any]] | None = None
+) -> list[DecodedTx]:
+    """Every transaction of `ledger` in key order, decoded once. `known` maps IDs to native
+    fields already decoded (the transactions the ledger was built from): those blobs are not
+    decoded again (a transaction's fields are its blob's decoding, so they are the same)."""
+    out: list[DecodedTx] = []
+    for tx_id, blob, meta_blob in ledger.transactions():
+        tx = known.get(tx_id) if known is not None else None
+        if tx is None:
+            tx = decode_native(blob)
+        meta = decode_native(meta_blob)
+        out.append(
+            DecodedTx(
+                tx_id,
+                blob,
+                meta_blob,
+                tx,
+                meta,
+                int(meta.get("TransactionIndex", 0)),
+                int(meta.get("TransactionResult", 0)),
+                affected_accounts(tx, meta),
+            )
+        )
+    return out

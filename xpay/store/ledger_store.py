@@ -16,7 +16,7 @@ writes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,7 +25,7 @@ from xpay.ledger.entries import Entry, from_fields, to_fields
 from xpay.ledger.ledger import STATE_LEAVES, Ledger, LedgerHeader
 from xpay.ledger.shamap import TX_WITH_META, SHAMap
 from xpay.protocol.ids import AccountID, Hash256
-from xpay.store.affected import affected_accounts
+from xpay.store.affected import DecodedTx, decoded_transactions
 from xpay.store.records import AccountTxMarker, AccountTxPage, StoredLedger, TxRecord
 from xpay.store.schema import connect, create_tables
 from xpay.store.state_diff import StateDiff, state_diff
@@ -110,25 +110,34 @@ class LedgerStore:
 
     # Writing (the writer thread) -------------------------------------------------------------
 
-    def write_ledger(self, ledger: Ledger, parent: Ledger | None, *, validated: bool) -> None:
+    def write_ledger(
+        self,
+        ledger: Ledger,
+        parent: Ledger | None,
+        *,
+        validated: bool,
+        decoded: Sequence[DecodedTx] | None = None,
+    ) -> None:
         """Persist a closed ledger in one SQLite transaction.
 
         `parent` is the ledger it was built on (None for genesis, or when the parent is unknown):
         the state is stored as a diff against it when the store holds that parent, else as a full
         snapshot. A stored ledger at this sequence or later (a ledger this node has since
-        abandoned for another chain) is replaced.
+        abandoned for another chain) is replaced. `decoded` is the ledger's transactions already
+        decoded (`decoded_transactions`), when the caller has them: they are not decoded again.
         """
         seq = ledger.seq
+        if decoded is None:
+            decoded = decoded_transactions(ledger)
         txs: list[tuple[bytes, int, int, int, bytes, bytes]] = []
         account_rows: list[tuple[bytes, int, int, bytes]] = []
         metas: list[Mapping[str, Any]] = []
-        for tx_id, blob, meta_blob in ledger.transactions():
-            meta = decode_native(meta_blob)
-            tx = decode_native(blob)
-            metas.append(meta)
-            index = int(meta.get("TransactionIndex", 0))
-            txs.append((tx_id, seq, index, int(meta.get("TransactionResult", 0)), blob, meta_blob))
-            for account in affected_accounts(tx, meta):
+        for item in decoded:
+            metas.append(item.meta)
+            index = item.tx_index
+            tx_id = item.tx_id
+            txs.append((tx_id, seq, index, item.result, item.blob, item.meta_blob))
+            for account in item.accounts:
                 account_rows.append((account, seq, index, tx_id))
 
         conn = self._write

@@ -10,7 +10,7 @@ the back pressure that slows closes down instead of growing memory.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from xpay.ledger.ledger import Ledger
 from xpay.protocol.ids import Hash256
+from xpay.store.affected import DecodedTx
 from xpay.store.ledger_store import LedgerStore
 
 DEFAULT_MAX_PENDING: Final = 16
@@ -92,10 +93,20 @@ class LedgerWriter:
         await self._queue.put(job)
         return job.done
 
-    async def write(self, ledger: Ledger, parent: Ledger | None, *, validated: bool) -> asyncio.Future[None]:
-        """Queue a closed ledger (waiting for room); the future resolves once it is durable."""
+    async def write(
+        self,
+        ledger: Ledger,
+        parent: Ledger | None,
+        *,
+        validated: bool,
+        decoded: Sequence[DecodedTx] | None = None,
+    ) -> asyncio.Future[None]:
+        """Queue a closed ledger (waiting for room); the future resolves once it is durable.
+        `decoded`: its transactions already decoded (see LedgerStore.write_ledger)."""
         store = self.store
-        return await self._submit(lambda: store.write_ledger(ledger, parent, validated=validated))
+        return await self._submit(
+            lambda: store.write_ledger(ledger, parent, validated=validated, decoded=decoded)
+        )
 
     async def mark_validated(self, seq: int, ledger_hash: Hash256) -> asyncio.Future[bool]:
         store = self.store
