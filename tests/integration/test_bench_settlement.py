@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from bench.settlement_check import check_records
+from bench.settlement_load import PaymentRecord
 from tests.support.devnet import rpc
 from tests.support.ports import free_port
 
@@ -140,3 +142,33 @@ def test_unfunded_payments_are_failures_by_result_code_not_settlements(devnet: l
     assert results["failures"]["validated:tecPATH_PARTIAL"] == len(bad)
     assert results["counts"]["by_kind"]["bad"]["validated"] == 0
     assert results["counts"]["validated"] == sum(1 for row in rows if row["kind"] != "bad" and row["outcome"] == "validated")
+
+
+async def test_the_check_catches_a_report_that_counts_what_did_not_happen(devnet: list[str], tmp_path: Path) -> None:
+    """The self-check run against the devnet: the harness's own records pass, and a record that
+    claims the wrong ledger, a failure as a success, or a payment that never existed does not."""
+    done = _bench(devnet, tmp_path, "--seed", "13", "--duration", "1", "--no-check")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "check" not in json.loads((tmp_path / "results.json").read_text())
+    rows = [row for row in _payments(tmp_path) if row["outcome"] == "validated"]
+    assert len(rows) >= 3
+    ws_urls = [url.replace("http://", "ws://") for url in devnet]
+
+    def record(row: dict[str, str], **changes: Any) -> PaymentRecord:
+        fields: dict[str, Any] = {
+            "index": int(row["index"]), "hash": row["hash"], "kind": row["kind"], "pair": row["pair"],
+            "node": int(row["node"]), "due": 0.0, "sent": 0.0, "answer": "tesSUCCESS", "validated_at": 1.0,
+            "validated_result": "tesSUCCESS", "ledger_index": int(row["ledger_index"]),
+        }
+        return PaymentRecord(**{**fields, **changes})
+
+    honest = await check_records(ws_urls, [record(row) for row in rows])
+    assert honest["ok"] is True and honest["problems"] == {}
+    tampered = [
+        record(rows[0], ledger_index=int(rows[0]["ledger_index"]) + 1),
+        record(rows[1], validated_result="tecPATH_PARTIAL"),
+        record(rows[2], hash="AB" * 32),
+    ]
+    caught = await check_records(ws_urls, tampered)
+    assert caught["ok"] is False
+    assert caught["problems"] == {"ledger_differs": 1, "result_differs": 1, "not_in_validated_ledger": 1}
