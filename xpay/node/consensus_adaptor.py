@@ -64,9 +64,11 @@ from xpay.node.peer_messages import (
     decode_get_tx_set,
     decode_proposal,
     decode_tx_set,
+    decode_tx_set_ids,
     encode_ledger_data,
     encode_proposal,
     encode_tx_set,
+    encode_tx_set_ids,
     encode_validation,
 )
 from xpay.node.tx_set import RCLTxSet
@@ -119,6 +121,10 @@ class AdaptorStats:
     forks_refused: int = 0
     """Fully validated ledgers that contradicted ours (never adopted; must stay zero)."""
     marked_validated: int = 0
+    sets_by_id: int = 0
+    """Peers' position sets pushed as IDs (TX_SET_IDS) that were new here."""
+    sets_by_id_incomplete: int = 0
+    """Of those, the sets this node lacked a blob of (fetched by ID instead)."""
 
 
 Job = Callable[[], Awaitable[None]]
@@ -188,6 +194,11 @@ class RCLConsensusAdaptor:
         """Time between ledger closes to keep to (None: the core's open-time rule alone)."""
         self._last_close_at: int | None = None
         self.should_propose: Callable[[], bool] = lambda: self._validator
+        self.known_blob: Callable[[Hash256], bytes | None] = lambda tx_id: None
+        """A transaction's blob by ID from outside the open ledger (the relay's recent blobs),
+        for rebuilding peers' sets pushed as IDs."""
+        self._position_set: RCLTxSet | None = None
+        """Our latest position's set: the base a peer's set is rebuilt on."""
         """Asked at the start of every round: whether to propose in it (the validator service
         says no while it is catching up or disconnected, as rippled's NetworkOPs does)."""
         largest = state.largest_validated_seq if state is not None else 0
@@ -263,11 +274,14 @@ class RCLConsensusAdaptor:
         self.outbox.send(MessageKind.PROPOSAL, encode_proposal(proposal))
 
     def share_tx_set(self, tx_set: RCLTxSet) -> None:
-        """Our position's set goes to every peer with it (a few kilobytes a round), so nobody
-        spends a request round trip fetching it; peers may still ask by ID (GET_TX_SET)."""
+        """Our position's set goes to every peer with it, so nobody spends a request round trip
+        fetching it — as its transactions' IDs (TX_SET_IDS, 32 bytes a transaction): every peer
+        got the blobs with the relay, and rebuilds the set from them and its own position. A
+        peer missing a blob asks for the whole set by ID (GET_TX_SET), as before."""
         self._remember_set(tx_set)
+        self._position_set = tx_set
         self.outbox.send(
-            MessageKind.TX_SET, encode_tx_set(tx_set.id, [blob for _, blob in tx_set.blobs()])
+            MessageKind.TX_SET_IDS, encode_tx_set_ids(tx_set.id, [tx_id for tx_id, _ in tx_set.blobs()])
         )
 
     def share_tx(self, tx_id: Hash256, holder: RCLTxSet) -> None:
@@ -330,6 +344,29 @@ class RCLConsensusAdaptor:
         if set_id in self.tx_sets:
             return
         tx_set = RCLTxSet.from_blobs(blobs)
+        if tx_set.id != set_id:
+            raise PeerMessageError("a transaction set that does not hash to its ID")
+        self._on_tx_set_acquired(tx_set)
+
+    def on_tx_set_ids(self, envelope: Envelope) -> None:
+        """A peer's position set pushed as IDs: rebuilt from our own position and the blobs we
+        hold (the open ledger's, the relay's), checked against its ID. When a blob is missing
+        here nothing happens: the peer's proposal names the set, and the round fetches it."""
+        set_id, tx_ids = decode_tx_set_ids(envelope.payload)
+        if set_id in self.tx_sets:
+            return
+        self.stats.sets_by_id += 1
+        applied = self.master.open.applied
+        known_blob = self.known_blob
+
+        def find(tx_id: Hash256) -> bytes | None:
+            tx = applied.get(tx_id)
+            return tx.blob if tx is not None else known_blob(tx_id)
+
+        tx_set = RCLTxSet.from_ids(tx_ids, self._position_set, find)
+        if tx_set is None:
+            self.stats.sets_by_id_incomplete += 1
+            return
         if tx_set.id != set_id:
             raise PeerMessageError("a transaction set that does not hash to its ID")
         self._on_tx_set_acquired(tx_set)

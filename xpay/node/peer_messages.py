@@ -192,6 +192,21 @@ def decode_tx_set(payload: bytes) -> tuple[Hash256, list[bytes]]:
     return set_id, blobs
 
 
+def encode_tx_set_ids(set_id: Hash256, tx_ids: Sequence[Hash256]) -> bytes:
+    """A set pushed by its transactions' IDs: 32 bytes a transaction instead of its blob (peers
+    got the blobs with the relay)."""
+    return bytes(set_id) + _U32.pack(len(tx_ids)) + b"".join(tx_ids)
+
+
+def decode_tx_set_ids(payload: bytes) -> tuple[Hash256, list[Hash256]]:
+    reader = _Reader(payload)
+    set_id = Hash256(reader.take(32))
+    count = reader.count(32)
+    raw = reader.take(32 * count)
+    reader.end()
+    return set_id, [Hash256(raw[i : i + 32]) for i in range(0, len(raw), 32)]
+
+
 # --- ledgers -----------------------------------------------------------------------------------
 
 

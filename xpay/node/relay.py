@@ -36,6 +36,9 @@ DEFAULT_BATCH_DELAY: Final = 0.005
 DEFAULT_MAX_BATCH: Final = 256
 DEFAULT_QUEUE_LIMIT: Final = 20_000
 DEFAULT_SEEN_LIMIT: Final = 100_000
+DEFAULT_BLOBS_KEPT: Final = 50_000
+"""Recent transactions' blobs kept by ID (~15 MB): what a peer's set pushed as IDs is rebuilt
+from when a transaction is not in our open ledger (it failed here, or is held)."""
 
 
 class HashRouter:
@@ -85,6 +88,7 @@ class TransactionRelay:
         max_batch: int = DEFAULT_MAX_BATCH,
         queue_limit: int = DEFAULT_QUEUE_LIMIT,
         router: HashRouter | None = None,
+        blobs_kept: int = DEFAULT_BLOBS_KEPT,
     ) -> None:
         self._overlay = overlay
         self._batch_delay = batch_delay
@@ -94,11 +98,26 @@ class TransactionRelay:
         self.stats = RelayStats()
         self._pending: deque[bytes] = deque()
         self._wake = asyncio.Event()
+        self._blobs: OrderedDict[Hash256, bytes] = OrderedDict()
+        self._blobs_kept = blobs_kept
+
+    def _keep(self, tx_id: Hash256, blob: bytes) -> None:
+        blobs = self._blobs
+        blobs[tx_id] = blob
+        if len(blobs) > self._blobs_kept:
+            blobs.popitem(last=False)
+
+    def blob(self, tx_id: Hash256) -> bytes | None:
+        """A recent transaction's blob (sent or received) by its ID, if still kept."""
+        return self._blobs.get(tx_id)
 
     def relay(self, blob: bytes, tx_id: Hash256 | None = None) -> None:
         """Send a transaction to every peer (once per ID, whoever asks)."""
-        if not self.router.add(tx_id if tx_id is not None else transaction_id(blob)):
+        if tx_id is None:
+            tx_id = transaction_id(blob)
+        if not self.router.add(tx_id):
             return
+        self._keep(tx_id, blob)
         if len(self._pending) >= self._queue_limit:
             self.stats.dropped += 1
             return
@@ -112,6 +131,7 @@ class TransactionRelay:
             tx_id = transaction_id(blob)
             if self.router.add(tx_id):
                 fresh.append((tx_id, blob))
+                self._keep(tx_id, blob)
             else:
                 self.stats.duplicates += 1
         self.stats.received += len(fresh)

@@ -13,7 +13,7 @@ caller compares the rebuilt root hash with the ID it asked for.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from hashlib import sha512
 
 from xpay.ledger.shamap import TX_ONLY, SHAMap
@@ -59,6 +59,38 @@ class RCLTxSet:
         by_id = {transaction_id(bytes(blob)): bytes(blob) for blob in blobs}
         tree: SHAMap[bytes] = SHAMap(TX_ONLY)
         return cls(tree.apply(by_id.items()), by_id)
+
+    @classmethod
+    def from_ids(
+        cls, tx_ids: Sequence[Hash256], base: RCLTxSet | None, find: Callable[[Hash256], bytes | None]
+    ) -> RCLTxSet | None:
+        """The set of these transactions, each blob found locally: in `base` (a set we hold,
+        usually our own position, which the result shares every unchanged subtree with) or
+        through `find` (whose blobs must be keyed by IDs computed here from them). None when a
+        blob is unknown here, or an ID repeats: the caller then fetches the set by its ID."""
+        wanted = set(tx_ids)
+        if len(wanted) != len(tx_ids):
+            return None
+        if base is None:
+            base = cls.of(())
+        blobs = dict(base._blobs)
+        decoded = dict(base._decoded)
+        changes: list[tuple[bytes, bytes | None]] = []
+        for tx_id in tx_ids:
+            if tx_id in blobs:
+                continue
+            blob = find(tx_id)
+            if blob is None:
+                return None
+            blobs[tx_id] = blob
+            changes.append((tx_id, blob))
+        for tx_id in base._blobs.keys() - wanted:
+            del blobs[tx_id]
+            decoded.pop(tx_id, None)
+            changes.append((tx_id, None))
+        if not changes:
+            return base
+        return RCLTxSet(base._map.apply(changes), blobs, decoded)
 
     # --- xpay.consensus.TxSet -------------------------------------------------------------
 

@@ -321,6 +321,7 @@ class ValidatorNode:
             self.overlay.serve(MessageKind.GET_TX_SET, self.adaptor.serve_tx_set)
             self.overlay.serve(MessageKind.GET_LEDGER, self.adaptor.serve_ledger)
             self.relay = TransactionRelay(self.overlay)
+            self.adaptor.known_blob = self.relay.blob
             self.service = ValidatorService(node_config, self.master, self.store, self.stop, self.key, self)
             await stack.enter_async_context(self._loops())
             if config.api is not None:
@@ -466,6 +467,8 @@ class ValidatorNode:
                     adaptor.on_proposal(envelope)
                 elif kind is MessageKind.VALIDATION:
                     adaptor.on_validation(decode_validation(envelope.payload, envelope.sender))
+                elif kind is MessageKind.TX_SET_IDS:
+                    adaptor.on_tx_set_ids(envelope)
                 elif kind is MessageKind.TX_SET:
                     adaptor.on_tx_set(envelope)
                 elif kind is MessageKind.TRANSACTIONS:

@@ -75,6 +75,7 @@ class MessageKind(enum.IntEnum):
     GET_TX_SET = 200  # rippled asks with mtGET_LEDGER/liTS_CANDIDATE; xpay names it
     TX_SET = 201
     PRESENCE = 202  # overlay-internal liveness: "online" / "offline" (MQTT retained + last will)
+    TX_SET_IDS = 203  # a position's set pushed as transaction IDs (peers hold the blobs from relay)
 
 
 REPLY_KIND: Final[dict[MessageKind, MessageKind]] = {

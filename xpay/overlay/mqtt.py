@@ -24,7 +24,7 @@ QoS per kind — the question is what losing one frame costs:
   is pure cost on the most frequent message.
 - GET_TX_SET, GET_LEDGER: QoS 0. The requester times out and asks again (rippled's
   InboundLedger / TransactionAcquire retry on their own timers).
-- TRANSACTIONS, VALIDATION, TX_SET, LEDGER: QoS 1. A lost transaction is missing from every
+- TRANSACTIONS, VALIDATION, TX_SET, TX_SET_IDS, LEDGER: QoS 1. A lost transaction is missing from every
   candidate set until re-submitted; a lost validation can hold a ledger below quorum; a lost
   reply wastes a whole round trip and a timeout. Duplicates from QoS 1 retries are dropped by
   the replay window.
@@ -91,6 +91,7 @@ QOS: Final[dict[MessageKind, int]] = {
     MessageKind.TRANSACTIONS: 1,
     MessageKind.VALIDATION: 1,
     MessageKind.TX_SET: 1,
+    MessageKind.TX_SET_IDS: 1,
     MessageKind.LEDGER: 1,
     MessageKind.PRESENCE: 1,
 }

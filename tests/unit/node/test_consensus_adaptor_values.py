@@ -23,12 +23,14 @@ from xpay.node.peer_messages import (
     decode_proposal,
     decode_transactions,
     decode_tx_set,
+    decode_tx_set_ids,
     decode_validation,
     encode_get_ledger,
     encode_ledger_data,
     encode_proposal,
     encode_transactions,
     encode_tx_set,
+    encode_tx_set_ids,
     encode_validation,
 )
 from xpay.node.tx_set import RCLTxSet, transaction_id
@@ -86,6 +88,38 @@ def test_a_blob_is_filed_under_its_own_id_whatever_a_peer_claims() -> None:
     assert transaction_id(tx.blob) == tx.id
     assert tx_set.blob(tx.id) == tx.blob
     assert tx_set.blob(Hash256(b"\x07" * 32)) is None
+
+
+def test_a_set_rebuilt_from_ids_on_our_position_equals_the_set_built_from_scratch() -> None:
+    txs = _txs(8)
+    ours = RCLTxSet.of(txs[:6])
+    theirs = RCLTxSet.of(txs[2:8])  # two of ours missing, two more
+    blobs = {tx.id: tx.blob for tx in txs}
+    rebuilt = RCLTxSet.from_ids([tx_id for tx_id, _ in theirs.blobs()], ours, blobs.get)
+    assert rebuilt is not None and rebuilt.id == theirs.id
+    assert sorted(rebuilt.blobs()) == sorted(theirs.blobs())
+    assert RCLTxSet.from_ids([tx_id for tx_id, _ in ours.blobs()], ours, blobs.get) is ours
+    assert RCLTxSet.from_ids([tx.id for tx in txs[:3]], None, blobs.get).id == RCLTxSet.of(txs[:3]).id  # type: ignore[union-attr]
+
+
+def test_a_set_of_ids_with_an_unknown_blob_or_a_repeated_id_is_not_rebuilt() -> None:
+    txs = _txs(3)
+    known = {tx.id: tx.blob for tx in txs[:2]}
+    ours = RCLTxSet.of(txs[:1])
+    assert RCLTxSet.from_ids([tx.id for tx in txs], ours, known.get) is None
+    assert RCLTxSet.from_ids([txs[1].id, txs[1].id], ours, known.get) is None
+
+
+def test_a_set_pushed_as_ids_round_trips_and_refuses_a_ragged_list() -> None:
+    txs = _txs(3)
+    set_id = RCLTxSet.of(txs).id
+    ids = [tx.id for tx in txs]
+    assert decode_tx_set_ids(encode_tx_set_ids(set_id, ids)) == (set_id, ids)
+    assert decode_tx_set_ids(encode_tx_set_ids(set_id, [])) == (set_id, [])
+    with pytest.raises(PeerMessageError, match="cannot fit"):
+        decode_tx_set_ids(encode_tx_set_ids(set_id, ids)[:-5])
+    with pytest.raises(PeerMessageError, match="after the message"):
+        decode_tx_set_ids(encode_tx_set_ids(set_id, ids) + b"\x00")
 
 
 # --- RCLCxLedger ----------------------------------------------------------------------------------
