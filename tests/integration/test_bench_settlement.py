@@ -2,7 +2,9 @@
 on the in-process overlay): the report it writes must agree with the ledger history, asked for
 independently here — every payment it counts as validated is in that validated ledger with
 tesSUCCESS, nothing is counted twice, the counts add up — and payments that fail must be named
-by their result code, not counted as settled."""
+by their result code, not counted as settled. The self-check catches tampered records, and a
+network the benchmark starts itself (validators over a private mosquitto) reports each
+validator's CPU and memory."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import pytest
 from bench.settlement_check import check_records
 from bench.settlement_load import PaymentRecord
 from tests.support.devnet import rpc
+from tests.support.mosquitto import mosquitto_path
 from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -172,3 +175,23 @@ async def test_the_check_catches_a_report_that_counts_what_did_not_happen(devnet
     caught = await check_records(ws_urls, tampered)
     assert caught["ok"] is False
     assert caught["problems"] == {"ledger_differs": 1, "result_differs": 1, "not_in_validated_ledger": 1}
+
+
+@pytest.mark.mqtt
+def test_a_network_it_starts_itself_reports_each_validators_cpu_and_memory(tmp_path: Path) -> None:
+    mosquitto_path()  # skips (or, under CI, fails) naming the install step when it is missing
+    done = subprocess.run(
+        [sys.executable, "-m", "xpay.cli", "bench", "settlement", "--validators", "3", "--transport", "mqtt",
+         "--rate", "20", "--duration", "2", "--close-interval", "0.5", "--out", str(tmp_path), "--quiet"],
+        capture_output=True, text=True, timeout=150,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    resources = results["resources"]
+    assert {"validator-0", "validator-1", "validator-2", "broker", "load-generator", "machine"} <= resources.keys()
+    for name in ("validator-0", "validator-1", "validator-2"):
+        assert resources[name]["rss_mb_peak"] > 10 and resources[name]["cpu_percent_mean"] > 0, resources[name]
+    assert results["counts"]["validated"] > 0 and results["check"]["ok"] is True
+    with (tmp_path / "timeseries.csv").open() as f:
+        header = next(csv.reader(f))
+    assert "cpu_pct_validator-2" in header and "rss_mb_broker" in header
