@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+import socket
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -57,6 +58,7 @@ _log = logging.getLogger(__name__)
 
 LOOPBACK: Final = frozenset({"127.0.0.1", "::1"})
 GOING_AWAY: Final = 1001
+_TCP_CORK: Final = getattr(socket, "TCP_CORK", None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,24 @@ def _error_body(error: RpcError, request: Any = None) -> dict[str, Any]:
         result["request"] = request
     result["status"] = "error"
     return result
+
+
+def _socket_of(request: web.Request) -> Any:
+    """The connection's TCP socket (asyncio's TransportSocket), when it can be corked."""
+    transport = request.transport
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if _TCP_CORK is None or sock is None or sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return None
+    return sock
+
+
+def _cork(sock: Any, on: bool) -> bool:
+    """Linux's TCP_CORK: hold partial segments until uncorked (False where it cannot be set)."""
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, _TCP_CORK, 1 if on else 0)
+    except OSError:
+        return False
+    return True
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
@@ -246,7 +266,7 @@ class ApiServer:
         self._sockets.add(ws)
         try:
             async with asyncio.TaskGroup() as group:
-                writer = group.create_task(self._ws_writer(ws, subscriber))
+                writer = group.create_task(self._ws_writer(ws, subscriber, _socket_of(request)))
                 requests: set[asyncio.Task[None]] = set()
                 async for message in ws:
                     if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
@@ -263,16 +283,30 @@ class ApiServer:
             self._sockets.discard(ws)
         return ws
 
-    async def _ws_writer(self, ws: web.WebSocketResponse, subscriber: Subscriber) -> None:
+    async def _ws_writer(
+        self, ws: web.WebSocketResponse, subscriber: Subscriber, sock: Any
+    ) -> None:
+        """Drain the connection's queue. A burst (a validated ledger's transactions) is written
+        with the socket corked, so the kernel sends full segments instead of one per message:
+        each message is still its own WebSocket frame."""
+        queue = subscriber.queue
         while True:
             message = await subscriber.next()
-            if message is CLOSE:
-                await ws.close(code=SLOW_CONSUMER_CLOSE_CODE, message=b"slow consumer")
-                return
+            corked = sock is not None and not queue.empty() and _cork(sock, True)
             try:
-                await ws.send_str(message)
+                while True:
+                    if message is CLOSE:
+                        await ws.close(code=SLOW_CONSUMER_CLOSE_CODE, message=b"slow consumer")
+                        return
+                    await ws.send_str(message)
+                    if not corked or queue.empty():
+                        break
+                    message = await subscriber.next()
             except ConnectionResetError:
                 return
+            finally:
+                if corked:
+                    _cork(sock, False)
 
     async def _ws_request(self, data: str | bytes, subscriber: Subscriber, admin: bool, inflight: asyncio.Semaphore) -> None:
         try:
