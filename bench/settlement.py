@@ -312,6 +312,7 @@ async def run_benchmark(
         records,
         offered_rate=args.rate,
         submitted_in=submitted_in,
+        ended=ended,
         ledgers=recorder.ledgers,
         ledger_intervals=recorder.ledger_intervals(),
         consensus_times=recorder.consensus_times(),

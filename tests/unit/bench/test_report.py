@@ -60,7 +60,7 @@ def test_a_second_validated_event_is_a_duplicate_not_a_second_payment() -> None:
 def test_results_folder_shapes(tmp_path: Path) -> None:
     records = _records()
     results = summarise(
-        records, offered_rate=10.0, submitted_in=0.6, ledgers=[(5, 1.0, 1), (6, 2.0, 2), (7, 3.0, 1)],
+        records, offered_rate=10.0, submitted_in=0.6, ended=4.0, ledgers=[(5, 1.0, 1), (6, 2.0, 2), (7, 3.0, 1)],
         ledger_intervals=[1.0, 1.0], consensus_times=[0.2], resources={}, duplicate_events=0, config={"api": "ws"},
     )
     write_results(tmp_path, results, records, [Sample(1.0, "validator-0", 50.0, 2**20)], [(5, 1.0, 1)], 3.0)
@@ -73,6 +73,7 @@ def test_results_folder_shapes(tmp_path: Path) -> None:
     assert data["counts"]["validated"] + sum(data["failures"].values()) == data["counts"]["submitted"]
     # 3 validated between the first submission (0.0) and the last tesSUCCESS (2.0).
     assert data["validated_span_s"] == 2.0 and data["validated_tps"] == 1.5
+    assert data["run_s"] == 4.0 and data["validated_tps_over_run"] == 0.75
     with (tmp_path / "payments.csv").open() as f:
         rows = list(csv.DictReader(f))
     assert tuple(rows[0]) == PAYMENT_COLUMNS and len(rows) == len(records)
