@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Final
 
 from xpay.codec import decode_native, to_json
@@ -42,8 +43,10 @@ def unix_time(network_time: int) -> int:
     return network_time + RIPPLE_EPOCH
 
 
+@lru_cache(maxsize=256)
 def close_time_iso(network_time: int) -> str:
-    """rippled's to_string_iso: "2000-01-01T00:00:10Z"."""
+    """rippled's to_string_iso: "2000-01-01T00:00:10Z". Cached: every transaction of a ledger
+    on the streams carries its ledger's close time."""
     return datetime.fromtimestamp(unix_time(network_time), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
