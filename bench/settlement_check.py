@@ -1,9 +1,10 @@
 """The settlement benchmark's check of itself (`--check`): after the run, every payment the report
-counts as validated is asked for again (`tx`, JSON) on the node it was submitted to, and must be
-there validated, with the result and in the ledger the stream reported; no hash may be counted
-twice. Payments the report does not count as validated are asked for too: one found validated
-after all is reported (`validated_unseen`: the report under-counts it) but does not fail the
-check, which guards against counting what did not happen.
+counts as validated is asked for again (`tx`, JSON) on the node it was submitted to (or, when
+that node has gone since, on one that answers), and must be there validated, with the result and
+in the ledger the stream reported; no hash may be counted twice. Payments the report does not
+count as validated are asked for too: one found validated after all is reported
+(`validated_unseen`: the report under-counts it) but does not fail the check, which guards
+against counting what did not happen.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from bench.settlement_load import NodeConnection, PaymentRecord, connect_nodes
+from bench.settlement_load import NodeConnection, PaymentRecord, connect_reachable
 
 CHUNK = 500
 """Requests in flight per node."""
@@ -49,9 +50,14 @@ async def check_records(ws_urls: Sequence[str], records: Sequence[PaymentRecord]
     for record in records:
         by_node.setdefault(record.node, []).append(record)
     unseen = 0
-    async with connect_nodes(ws_urls, _ignore) as connections:
+    async with connect_reachable(ws_urls, _ignore) as connections:
+        if not connections:
+            raise RuntimeError("check: no node answers")
+        # A node that has gone since (stopped, crashed) is replaced by one that answers: every
+        # node keeps the validated history.
+        fallback = next(iter(connections.values()))
         answers = await asyncio.gather(
-            *(_lookup(connections[node], [r.hash for r in mine]) for node, mine in by_node.items())
+            *(_lookup(connections.get(node, fallback), [r.hash for r in mine]) for node, mine in by_node.items())
         )
     for mine, node_answers in zip(by_node.values(), answers):
         for record, answer in zip(mine, node_answers):

@@ -84,26 +84,54 @@ class NodeConnection:
         return future
 
     async def send(self, command: str, on_answer: Callable[[dict[str, Any], float], None], **params: Any) -> None:
-        """Send without waiting: `on_answer(response, arrival time)` is called by the reader."""
-        request_id = next(self._ids)
-        self._waiting[request_id] = on_answer
-        await self.ws.send_str(orjson.dumps({"id": request_id, "command": command, **params}).decode())
+        """Send without waiting: `on_answer(response, arrival time)` is called by the reader —
+        or at once with the error `connectionClosed` when the node's connection has gone (a
+        node that dies mid-run is a result to report, not the end of the run)."""
+        if not (self.closed or self.ws.closed):
+            request_id = next(self._ids)
+            self._waiting[request_id] = on_answer
+            try:
+                await self.ws.send_str(orjson.dumps({"id": request_id, "command": command, **params}).decode())
+                return
+            except (ConnectionError, aiohttp.ClientError):
+                self._waiting.pop(request_id, None)
+        on_answer({"status": "error", "error": "connectionClosed"}, time.monotonic())
 
 
 @asynccontextmanager
 async def connect_nodes(urls: Sequence[str], on_stream: StreamHandler) -> AsyncIterator[list[NodeConnection]]:
     """A connection per node, each read by a task; closed (and the readers ended) on exit."""
+    async with _connections(urls, on_stream, required=True) as connections:
+        yield list(connections.values())
+
+
+@asynccontextmanager
+async def connect_reachable(urls: Sequence[str], on_stream: StreamHandler) -> AsyncIterator[dict[int, NodeConnection]]:
+    """Connections to the nodes that answer, by node index (a node may have died)."""
+    async with _connections(urls, on_stream, required=False) as connections:
+        yield connections
+
+
+@asynccontextmanager
+async def _connections(
+    urls: Sequence[str], on_stream: StreamHandler, *, required: bool
+) -> AsyncIterator[dict[int, NodeConnection]]:
     async with aiohttp.ClientSession() as session, asyncio.TaskGroup() as group:
-        connections: list[NodeConnection] = []
+        connections: dict[int, NodeConnection] = {}
         try:
             for index, url in enumerate(urls):
-                ws = await session.ws_connect(url, max_msg_size=0, heartbeat=None)
+                try:
+                    ws = await session.ws_connect(url, max_msg_size=0, heartbeat=None)
+                except (aiohttp.ClientError, OSError):
+                    if required:
+                        raise
+                    continue
                 connection = NodeConnection(index, ws, on_stream)
-                connections.append(connection)
+                connections[index] = connection
                 group.create_task(connection.read())
             yield connections
         finally:
-            for connection in connections:
+            for connection in connections.values():
                 await connection.ws.close()
 
 

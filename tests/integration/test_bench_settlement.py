@@ -2,9 +2,9 @@
 on the in-process overlay): the report it writes must agree with the ledger history, asked for
 independently here — every payment it counts as validated is in that validated ledger with
 tesSUCCESS, nothing is counted twice, the counts add up — and payments that fail must be named
-by their result code, not counted as settled. The self-check catches tampered records, and a
-network the benchmark starts itself (validators over a private mosquitto) reports each
-validator's CPU and memory."""
+by their result code, not counted as settled, including those sent to a validator killed
+mid-run. The self-check catches tampered records, and a network the benchmark starts itself
+(validators over a private mosquitto) reports each validator's CPU and memory."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ import pytest
 
 from bench.settlement_check import check_records
 from bench.settlement_load import PaymentRecord
-from tests.support.devnet import rpc
-from tests.support.mosquitto import mosquitto_path
+from tests.support.devnet import GENESIS, fast_parms, process_devnet, rpc
+from tests.support.mosquitto import Broker, mosquitto_path
 from tests.support.ports import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -195,3 +195,58 @@ def test_a_network_it_starts_itself_reports_each_validators_cpu_and_memory(tmp_p
     with (tmp_path / "timeseries.csv").open() as f:
         header = next(csv.reader(f))
     assert "cpu_pct_validator-2" in header and "rss_mb_broker" in header
+
+
+@pytest.mark.mqtt
+def test_a_validator_killed_mid_run_is_reported_and_its_payments_are_not_counted(
+    tmp_path: Path, mosquitto: Broker
+) -> None:
+    """5 validators (quorum 4) as processes; one is SIGKILLed a second into the load. The run goes
+    on: payments to the dead node are failures (refused on a closed connection, or never
+    validated), its connection is reported lost, the others' payments still validate, and
+    everything counted as validated is in the surviving nodes' ledger history."""
+    processes = process_devnet(tmp_path / "net", mosquitto.url, validators=5, close_interval=0.5, parms=fast_parms(0.5))
+    for process in processes:
+        process.start(wait=False)
+    for process in processes:
+        process.wait_ready()
+    out = tmp_path / "out"
+    bench = subprocess.Popen(
+        [sys.executable, "-m", "xpay.cli", "bench", "settlement", "--connect", ",".join(p.ws_url for p in processes),
+         "--genesis-seed", GENESIS.seed, "--rate", "20", "--duration", "4", "--grace", "8", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert bench.stderr is not None
+        for line in bench.stderr:
+            if line.startswith("[") and float(line[1:].split("s]")[0]) >= 1.0:
+                processes[4].kill()
+                break
+        else:
+            raise AssertionError("the benchmark ended before its load started")
+        _stdout, stderr = bench.communicate(timeout=120)
+        assert bench.returncode == 0, stderr[-3000:]
+        results = json.loads((out / "results.json").read_text())
+        assert results["connections_lost"] == [4]
+        assert results["check"]["ok"] is True
+        rows = _payments(out)
+        assert len({row["hash"] for row in rows}) == len(rows)
+        late_to_dead = [row for row in rows if row["node"] == "4" and float(row["sent_s"]) > 2.0]
+        assert late_to_dead and all(row["outcome"] in ("submit:connectionClosed", "not_validated") for row in late_to_dead)
+        assert results["failures"].get("submit:connectionClosed", 0) + results["failures"].get("not_validated", 0) >= len(late_to_dead)
+        late_to_live = [row for row in rows if row["node"] != "4" and float(row["sent_s"]) > 2.0]
+        assert any(row["outcome"] == "validated" for row in late_to_live), "the surviving quorum validated nothing"
+        survivor = processes[0].url
+        counted = [row for row in rows if row["outcome"] == "validated"]
+        assert results["counts"]["validated"] == len(counted)
+        for row in counted:
+            tx = rpc(survivor, "tx", transaction=row["hash"], binary=False)
+            assert tx["validated"] is True and tx["meta"]["TransactionResult"] == "tesSUCCESS", row
+            assert tx["ledger_index"] == int(row["ledger_index"]), row
+    finally:
+        if bench.poll() is None:
+            bench.kill()
+            bench.communicate()
+        for process in processes:
+            if process.process is not None:
+                process.stop()
