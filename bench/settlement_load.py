@@ -6,7 +6,10 @@ stream of the customers submitting through it (node 0 also to `ledger` and `cons
 payment's latency is from the moment its submit is sent to the moment its validated transaction
 arrives on the stream of the node it was submitted to — what that bank sees. Submission is open
 loop: payment i is due at start + i / rate, whether or not earlier ones are done, over that
-WebSocket (`--api ws`, pipelined) or JSON-RPC POSTs (`--api http`, a bounded connection pool).
+WebSocket (`--api ws`, pipelined) or JSON-RPC POSTs (`--api http`, a bounded connection pool:
+a POST's time sent is when it is started, so waiting for a pooled connection counts as latency).
+How late each submission left against its schedule is kept too (`submit_lag_ms`): when the
+load generator cannot keep up, it shows there.
 
 `PaymentRecord` holds everything measured about one payment; `outcome()` classifies it, ledger
 truth first: validated (tesSUCCESS), `validated:<code>`, `submit:<code>` (refused and never
