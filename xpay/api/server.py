@@ -59,6 +59,9 @@ _log = logging.getLogger(__name__)
 LOOPBACK: Final = frozenset({"127.0.0.1", "::1"})
 GOING_AWAY: Final = 1001
 _TCP_CORK: Final = getattr(socket, "TCP_CORK", None)
+CORK_BURST: Final = 16
+"""Messages waiting behind the one taken that make a burst worth corking the socket for (two
+setsockopt calls; responses trickling one or two at a time are written as they come)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,7 +295,7 @@ class ApiServer:
         queue = subscriber.queue
         while True:
             message = await subscriber.next()
-            corked = sock is not None and not queue.empty() and _cork(sock, True)
+            corked = sock is not None and queue.qsize() >= CORK_BURST and _cork(sock, True)
             try:
                 while True:
                     if message is CLOSE:
