@@ -296,14 +296,16 @@ async def run_benchmark(
     def on_start(origin: float) -> None:
         sampler.origin = origin
 
-    options = LoadOptions(rate=args.rate, grace=args.grace, api=args.api, progress=not args.quiet)
+    options = LoadOptions(
+        rate=args.rate, grace=args.grace, api=args.api, progress=not args.quiet, batch_ms=args.batch_ms
+    )
     async with asyncio.TaskGroup() as group:
         sampling = group.create_task(sampler.run())
         submitted_in, ended = await run_load(urls, [http_url(u) for u in urls], watched, signed, recorder, options, on_start)
         sampling.cancel()
     config = {
         **description,
-        "rate": args.rate, "duration": args.duration, "api": args.api, "seed": args.seed,
+        "rate": args.rate, "duration": args.duration, "api": args.api, "batch_ms": args.batch_ms, "seed": args.seed,
         "cross_share": args.cross_share, "bad_share": args.bad_share, "gateways": args.gateways,
         "makers": args.makers, "customers": accounts, "grace": args.grace, "nodes": list(urls),
         "network_id": network_id,
@@ -355,6 +357,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     load.add_argument("--rate", type=float, default=100.0, help="payments offered per second (default 100)")
     load.add_argument("--duration", type=float, default=30.0, help="seconds of offered load (default 30)")
     load.add_argument("--api", choices=("ws", "http"), default="ws", help="submit over WebSocket (default) or JSON-RPC")
+    load.add_argument("--batch-ms", type=float, default=0.0,
+                      help="over ws: send the payments due in each window of this many ms as one batch message per node")
     load.add_argument("--seed", type=int, default=1, help="seed of the world's keys and of the payment mix")
     load.add_argument("--cross-share", type=float, default=0.5, help="share of cross-currency payments (default 0.5)")
     load.add_argument("--bad-share", type=float, default=0.0, help="share of deliberately unfunded payments")

@@ -59,19 +59,25 @@ class NodeConnection:
                 break
             now = time.monotonic()
             message = orjson.loads(frame.data)
-            if message.get("type") == "response":
-                waiter = self._waiting.pop(message.get("id", -1), None)
-                if isinstance(waiter, asyncio.Future):
-                    if not waiter.done():
-                        waiter.set_result(message)
-                elif waiter is not None:
-                    waiter(message, now)
+            if isinstance(message, list):  # the answers to a batch, in its order
+                for answer in message:
+                    self._answered(answer, now)
+            elif message.get("type") == "response":
+                self._answered(message, now)
             else:
                 self.on_stream(self.index, message, now)
         self.closed = True
         for waiter in self._waiting.values():
             if isinstance(waiter, asyncio.Future) and not waiter.done():
                 waiter.set_exception(ConnectionError(f"node {self.index}: connection closed"))
+
+    def _answered(self, message: dict[str, Any], now: float) -> None:
+        waiter = self._waiting.pop(message.get("id", -1), None)
+        if isinstance(waiter, asyncio.Future):
+            if not waiter.done():
+                waiter.set_result(message)
+        elif waiter is not None:
+            waiter(message, now)
 
     async def request(self, command: str, **params: Any) -> dict[str, Any]:
         """The whole response (status, result or error)."""
@@ -90,15 +96,32 @@ class NodeConnection:
         """Send without waiting: `on_answer(response, arrival time)` is called by the reader —
         or at once with the error `connectionClosed` when the node's connection has gone (a
         node that dies mid-run is a result to report, not the end of the run)."""
+        await self.send_batch([(command, on_answer, params)], as_array=False)
+
+    async def send_batch(
+        self,
+        requests: Sequence[tuple[str, Callable[[dict[str, Any], float], None], dict[str, Any]]],
+        *,
+        as_array: bool = True,
+    ) -> None:
+        """Send several requests in one WebSocket message (the node's batch form: a JSON array
+        of requests, answered by one array of responses in the same order)."""
         if not (self.closed or self.ws.closed):
-            request_id = next(self._ids)
-            self._waiting[request_id] = on_answer
+            ids = []
+            for command, on_answer, params in requests:
+                request_id = next(self._ids)
+                self._waiting[request_id] = on_answer
+                ids.append((request_id, command, params))
+            bodies = [{"id": request_id, "command": command, **params} for request_id, command, params in ids]
             try:
-                await self.ws.send_str(orjson.dumps({"id": request_id, "command": command, **params}).decode())
+                await self.ws.send_str(orjson.dumps(bodies if as_array else bodies[0]).decode())
                 return
             except (ConnectionError, aiohttp.ClientError):
-                self._waiting.pop(request_id, None)
-        on_answer({"status": "error", "error": "connectionClosed"}, time.monotonic())
+                for request_id, _command, _params in ids:
+                    self._waiting.pop(request_id, None)
+        closed = {"status": "error", "error": "connectionClosed"}
+        for _command, on_answer, _params in requests:
+            on_answer(closed, time.monotonic())
 
 
 @asynccontextmanager
@@ -321,6 +344,9 @@ class LoadOptions:
     api: str = "ws"
     http_pool: int = 16
     progress: bool = True
+    batch_ms: float = 0.0
+    """Over WebSocket, gather the payments due within each window of this many milliseconds
+    into one batch message per node (0: one message per payment)."""
 
 
 def plan_records(mix: Sequence[PlannedPayment], signed: Sequence[tuple[str, str]], rate: float) -> list[PaymentRecord]:
@@ -383,21 +409,38 @@ async def _submit_all(
     group: asyncio.TaskGroup,
 ) -> None:
     origin = recorder.origin
-    loop_sleep = asyncio.sleep
-    for record, (blob, _tx_hash) in zip(recorder.records, signed):
-        delay = origin + record.due - time.monotonic()
+    window = options.batch_ms / 1000 if options.api == "ws" else 0.0
+    pairs = list(zip(recorder.records, signed))
+    position = 0
+    while position < len(pairs):
+        first = pairs[position][0]
+        delay = origin + first.due + window - time.monotonic()
         if delay > 0:
-            await loop_sleep(delay)
+            await asyncio.sleep(delay)
+        # Everything due by now leaves now: one payment, or a window's worth when batching.
+        now = time.monotonic() - origin
+        end = position + 1
+        while window and end < len(pairs) and pairs[end][0].due <= now:
+            end += 1
+        per_node: dict[int, list[tuple[str, Callable[[dict[str, Any], float], None], dict[str, Any]]]] = {}
+        for record, (blob, _tx_hash) in pairs[position:end]:
+            on_answer = _answer_into(record, origin)
+            record.sent = time.monotonic() - origin
+            if options.api == "http":
+                group.create_task(_post_submit(http, http_urls[record.node], blob, on_answer))
+            else:
+                per_node.setdefault(record.node, []).append(("submit", on_answer, {"tx_blob": blob}))
+        for node, requests in per_node.items():
+            await connections[node].send_batch(requests, as_array=bool(window))
+        position = end
 
-        def on_answer(answer: dict[str, Any], at: float, record: PaymentRecord = record) -> None:
-            record.answer = result_of(answer)
-            record.answered = at - origin
 
-        record.sent = time.monotonic() - origin
-        if options.api == "ws":
-            await connections[record.node].send("submit", on_answer, tx_blob=blob)
-        else:
-            group.create_task(_post_submit(http, http_urls[record.node], blob, on_answer))
+def _answer_into(record: PaymentRecord, origin: float) -> Callable[[dict[str, Any], float], None]:
+    def on_answer(answer: dict[str, Any], at: float) -> None:
+        record.answer = result_of(answer)
+        record.answered = at - origin
+
+    return on_answer
 
 
 async def _post_submit(

@@ -250,3 +250,17 @@ def test_a_validator_killed_mid_run_is_reported_and_its_payments_are_not_counted
         for process in processes:
             if process.process is not None:
                 process.stop()
+
+
+def test_batched_submission_agrees_with_the_ledger_history(devnet: list[str], tmp_path: Path) -> None:
+    """`--batch-ms`: the payments due in each window leave as one WebSocket message per node
+    (the node's batch form) — counted once each, and each found in the ledgers as reported."""
+    done = _bench(devnet, tmp_path, "--seed", "13", "--batch-ms", "250")
+    assert done.returncode == 0, done.stderr[-3000:]
+    results, rows = _assert_report_matches_ledgers(devnet, tmp_path)
+    assert results["config"]["batch_ms"] == 250
+    assert results["counts"]["validated"] == len(rows) and not results["failures"]
+    assert {row["answer"] for row in rows} == {"tesSUCCESS"}, "each element of a batch is answered"
+    # 20 payments a second in 250 ms windows: they leave in groups, not one by one.
+    send_times = {round(float(row["sent_s"]), 2) for row in rows}
+    assert len(send_times) <= len(rows) // 3
