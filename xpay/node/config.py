@@ -18,6 +18,15 @@ from xpay.tx.rules import Rules
 DEFAULT_NETWORK_ID: Final = 21337
 DEFAULT_FEES: Final = Fees(XRPAmount(10), XRPAmount(1_000_000), XRPAmount(200_000))
 """10 drops per transaction, 1 XPY account reserve, 0.2 XPY per owned object."""
+DEFAULT_MAX_LEDGER_TRANSACTIONS: Final = 500
+"""Transactions the open ledger admits per ledger (load shedding, see ``xpay.node.open_ledger``).
+Building a ledger costs ~1 ms per cross-currency payment and ~0.1 ms per XPY payment on the
+benchmark machine, so 500 builds in at most ~0.5 s: well under the 1 s close interval, and the
+event loop stays free for proposals and validations."""
+DEFAULT_MAX_QUEUED_TRANSACTIONS: Final = 2000
+"""Transactions queued (terQUEUED) for later ledgers once the open ledger is full: four ledgers'
+worth at the default cap (rippled's TxQ keeps at least 2,000). Beyond them a submission answers
+telCAN_NOT_QUEUE_FULL."""
 BUILD_VERSION: Final = "2.3.0"
 """What server_info reports: a rippled version XRPL clients read as recent (xrpl-py adds NetworkID
 to transactions only for servers at 1.11.0 or later)."""
@@ -47,6 +56,11 @@ class NodeConfig:
     held_ledgers: int = 5
     """Ledgers a transaction with a retry result is held and offered again (rippled's
     LocalTxs holdLedgers)."""
+    max_ledger_transactions: int = DEFAULT_MAX_LEDGER_TRANSACTIONS
+    """Transactions the open ledger admits; beyond them a submission is queued (terQUEUED)."""
+    max_queued_transactions: int = DEFAULT_MAX_QUEUED_TRANSACTIONS
+    """Transactions queued for later ledgers; beyond them a submission answers
+    telCAN_NOT_QUEUE_FULL and changes nothing."""
     snapshot_interval: int = 256
     signature_cache_size: int = 65_536
     features: frozenset[str] = field(default_factory=frozenset)

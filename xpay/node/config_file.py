@@ -9,6 +9,8 @@
     close_interval = 1.0          # seconds
     genesis_account = "r…"        # holds every drop at ledger 1
     genesis_close_time = 1        # seconds since 2000-01-01; the same on every validator
+    max_ledger_transactions = 500 # open-ledger cap; beyond it a submission is queued (terQUEUED)
+    max_queued_transactions = 2000 # beyond these too it is refused (telCAN_NOT_QUEUE_FULL)
 
     [validators]
     unl = ["n9…", "n9…"]          # trusted validators' node public keys
@@ -58,7 +60,12 @@ from xpay.codec import decode_account_id, decode_node_public
 from xpay.consensus import ConsensusParms
 from xpay.crypto import NodeKey
 from xpay.ledger.views import Fees
-from xpay.node.config import DEFAULT_FEES, DEFAULT_NETWORK_ID
+from xpay.node.config import (
+    DEFAULT_FEES,
+    DEFAULT_MAX_LEDGER_TRANSACTIONS,
+    DEFAULT_MAX_QUEUED_TRANSACTIONS,
+    DEFAULT_NETWORK_ID,
+)
 from xpay.node.standalone import DataDirMismatch
 from xpay.node.validator import (
     DEFAULT_GENESIS_CLOSE_TIME,
@@ -74,7 +81,8 @@ DEFAULT_BROKER: Final = "mqtt://127.0.0.1:1883"
 _SECTIONS: Final = {
     "node": {
         "seed", "validating", "data_dir", "network_id", "close_interval", "genesis_account",
-        "genesis_close_time", "listen",
+        "genesis_close_time", "listen", "max_ledger_transactions",
+        "max_queued_transactions",
     },
     "validators": {"unl"},
     "overlay": {"transport", "broker", "username", "password", "ca_file", "cert_file", "key_file"},
@@ -154,6 +162,20 @@ def parse_config(raw: dict[str, Any], *, base: Path) -> ValidatorConfig:
     if not 1 <= genesis_close_time <= 0xFFFFFFFF:
         raise ConfigError("node.genesis_close_time must be a positive uint32")
     listen = float(_typed(node, "listen", (int, float), "node")) if "listen" in node else None
+    max_ledger_transactions = (
+        _typed(node, "max_ledger_transactions", int, "node")
+        if "max_ledger_transactions" in node
+        else DEFAULT_MAX_LEDGER_TRANSACTIONS
+    )
+    if max_ledger_transactions < 1:
+        raise ConfigError("node.max_ledger_transactions must be at least 1")
+    max_queued_transactions = (
+        _typed(node, "max_queued_transactions", int, "node")
+        if "max_queued_transactions" in node
+        else DEFAULT_MAX_QUEUED_TRANSACTIONS
+    )
+    if max_queued_transactions < 0:
+        raise ConfigError("node.max_queued_transactions must not be negative")
 
     validators: dict[str, Any] = raw.get("validators", {})
     unl_raw = _typed(validators, "unl", list, "validators") if "unl" in validators else []
@@ -235,6 +257,8 @@ def parse_config(raw: dict[str, Any], *, base: Path) -> ValidatorConfig:
         api=api,
         parms=parms,
         listen=listen,
+        max_ledger_transactions=max_ledger_transactions,
+        max_queued_transactions=max_queued_transactions,
     )
 
 
@@ -259,6 +283,10 @@ def render_config(config: ValidatorConfig) -> str:
     ]
     if config.listen is not None:
         lines.append(f"listen = {config.listen!r}")
+    if config.max_ledger_transactions != DEFAULT_MAX_LEDGER_TRANSACTIONS:
+        lines.append(f"max_ledger_transactions = {config.max_ledger_transactions}")
+    if config.max_queued_transactions != DEFAULT_MAX_QUEUED_TRANSACTIONS:
+        lines.append(f"max_queued_transactions = {config.max_queued_transactions}")
     lines += [
         "",
         "[validators]",

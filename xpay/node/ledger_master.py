@@ -120,7 +120,14 @@ class LedgerMaster:
         self._remember(start)
         span = store.validated_range()
         self._first_validated = span[0] if span is not None else start.seq
-        self.open = OpenLedger(start, self.rules, self.signatures, held_ledgers=config.held_ledgers)
+        self.open = OpenLedger(
+            start,
+            self.rules,
+            self.signatures,
+            held_ledgers=config.held_ledgers,
+            max_transactions=config.max_ledger_transactions,
+            max_queued=config.max_queued_transactions,
+        )
         self._commands: asyncio.Queue[_Command | _Submit | object] = asyncio.Queue(config.command_queue_size)
         self._durable: asyncio.Queue[_Durable | object] = asyncio.Queue(config.persist_queue_size)
         self._listeners: list[EventListener] = []
@@ -351,13 +358,14 @@ class LedgerMaster:
             return
         root = self.open.view.read(keylet.account(tx.account))
         next_sequence = root.sequence if root is not None else None
+        queued = self.open.is_queued(tx.id)
         command.done.set_result(
             SubmitOutcome(
                 engine_result=int(outcome.result),
                 applied=outcome.applied,
                 kept=outcome.applied or self.open.is_held(tx.id),
-                queued=False,
-                broadcast=outcome.applied and not self.config.standalone,
+                queued=queued,
+                broadcast=(outcome.applied or queued) and not self.config.standalone,
                 account_sequence_next=next_sequence,
                 account_sequence_available=next_sequence,
                 open_ledger_cost=self._closed.fees.base.drops,

@@ -47,7 +47,13 @@ from xpay.consensus import ConsensusMode, ConsensusParms, ConsensusPhase
 from xpay.crypto import NodeKey
 from xpay.ledger.ledger import Ledger, genesis_ledger
 from xpay.ledger.views import Fees
-from xpay.node.config import DEFAULT_FEES, DEFAULT_NETWORK_ID, NodeConfig
+from xpay.node.config import (
+    DEFAULT_FEES,
+    DEFAULT_MAX_LEDGER_TRANSACTIONS,
+    DEFAULT_MAX_QUEUED_TRANSACTIONS,
+    DEFAULT_NETWORK_ID,
+    NodeConfig,
+)
 from xpay.node.consensus_adaptor import RCLConsensusAdaptor, network_time_ms
 from xpay.node.consensus_ledger import ANCESTRY_WINDOW, RCLCxLedger
 from xpay.node.ledger_master import LedgerMaster
@@ -128,6 +134,11 @@ class ValidatorConfig:
     """Overrides every consensus parameter (close_interval is then ignored)."""
     listen: float | None = None
     """Seconds to listen before the first round (default: one and a half close intervals)."""
+    max_ledger_transactions: int = DEFAULT_MAX_LEDGER_TRANSACTIONS
+    """Transactions the open ledger admits (load shedding: beyond them a submission answers
+    terQUEUED, see ``xpay.node.open_ledger``; a relayed one is queued or left to the peers'
+    proposals)."""
+    max_queued_transactions: int = DEFAULT_MAX_QUEUED_TRANSACTIONS
 
     def node_key(self) -> NodeKey:
         return NodeKey.from_seed(self.node_seed)
@@ -148,6 +159,8 @@ class ValidatorConfig:
             fees=self.fees,
             standalone=False,
             close_interval=self.close_interval,
+            max_ledger_transactions=self.max_ledger_transactions,
+            max_queued_transactions=self.max_queued_transactions,
         )
 
 
@@ -249,7 +262,9 @@ class ValidatorService(NodeService):
 
     async def submit(self, tx_blob: bytes) -> SubmitOutcome:
         outcome = await super().submit(tx_blob)
-        if outcome.applied or outcome.kept:
+        if outcome.applied or outcome.kept or outcome.queued:
+            # Queued transactions are relayed too (as rippled does): peers queue them as well,
+            # so every validator's next open ledger draws on the same transactions.
             self._node.relay.relay(tx_blob, outcome.tx_id)
         return outcome
 
