@@ -605,7 +605,10 @@ class RCLConsensusAdaptor:
         for index, ledger in enumerate(reversed(segment)):
             last = index == len(segment) - 1
             await master.switch_to(
-                ledger.ledger, parent.ledger if parent is not None else None, abandoned if last else ()
+                ledger.ledger,
+                parent.ledger if parent is not None else None,
+                abandoned if last else (),
+                reopen=last,
             )
             parent = ledger
         return True

@@ -304,16 +304,24 @@ class LedgerMaster:
         await validated
 
     async def switch_to(
-        self, ledger: Ledger, parent: Ledger | None = None, reapply: Iterable[Transaction] = ()
+        self,
+        ledger: Ledger,
+        parent: Ledger | None = None,
+        reapply: Iterable[Transaction] = (),
+        *,
+        reopen: bool = True,
     ) -> None:
         """Consensus: adopt `ledger` (acquired from peers) as the last closed ledger. `parent`,
         when the store holds it, lets the store keep a diff instead of a full snapshot;
         `reapply` are transactions of the ledgers abandoned by the switch, offered to the new
-        open ledger again (rippled's LedgerMaster::switchLCL keeps them as local txs)."""
+        open ledger again (rippled's LedgerMaster::switchLCL keeps them as local txs).
+        ``reopen=False`` (a ledger in the middle of a chain being adopted) leaves the open
+        ledger over the old one until the last ledger of the chain reopens it: each reopen
+        applies the open ledger's transactions again, and the event loop waits for them."""
         retry = list(reapply)
 
         async def run() -> None:
-            self._adopt(ledger, retry)
+            self._adopt(ledger, retry, reopen=reopen)
             if ledger.hash == self._validated.hash:
                 # Back onto our validated ledger: it is stored as validated already, and
                 # rewriting it would clear that mark (what was built above it is dropped from
@@ -442,14 +450,15 @@ class LedgerMaster:
             _, dropped = cache.popitem(last=False)
             self._by_hash.pop(dropped.hash, None)
 
-    def _adopt(self, ledger: Ledger, retriable: Iterable[Transaction]) -> None:
+    def _adopt(self, ledger: Ledger, retriable: Iterable[Transaction], *, reopen: bool = True) -> None:
         """Make `ledger` the last closed ledger and reopen the open ledger over it."""
         # Ledgers above it belong to a chain this node no longer follows.
         for seq in [s for s in self._cache if s > ledger.seq]:
             self._by_hash.pop(self._cache.pop(seq).hash, None)
         self._closed = ledger
         self._remember(ledger)
-        self.open.reopen(ledger, retriable)
+        if reopen:
+            self.open.reopen(ledger, retriable)
 
     def _set_validated(self, ledger: Ledger) -> None:
         if ledger.seq <= self._validated.seq:

@@ -44,7 +44,12 @@ def _config(tmp_path: Path, **overrides: object) -> ValidatorConfig:
 
 
 def test_a_rendered_config_reads_back_as_the_same_config(tmp_path: Path) -> None:
-    config = _config(tmp_path, parms=replace(network_parms(0.5), ledger_max_consensus_ms=3000))
+    config = _config(
+        tmp_path,
+        parms=replace(network_parms(0.5), ledger_max_consensus_ms=3000),
+        max_ledger_transactions=300,
+        max_queued_transactions=0,
+    )
     path = tmp_path / "node.toml"
     path.write_text(render_config(config))
     assert load_config(path) == config
@@ -68,6 +73,8 @@ def test_a_tracking_node_needs_whom_to_follow(tmp_path: Path) -> None:
         ({"node": {"seed": KEYS[0].seed, "data_dir": "d", "genesis_account": GENESIS.address, "colour": 1}}, "node.colour"),
         ({"node": {"seed": KEYS[0].seed, "data_dir": "d", "genesis_account": GENESIS.address, "network_id": True}}, "boolean"),
         ({"node": {"seed": KEYS[0].seed, "data_dir": "d", "genesis_account": GENESIS.address, "close_interval": 0}}, "close_interval"),
+        ({"node": {"seed": KEYS[0].seed, "data_dir": "d", "genesis_account": GENESIS.address, "max_ledger_transactions": 0}}, "max_ledger_transactions"),
+        ({"node": {"seed": KEYS[0].seed, "data_dir": "d", "genesis_account": GENESIS.address, "max_queued_transactions": -1}}, "max_queued_transactions"),
         ({"node": {"seed": KEYS[0].seed, "data_dir": "d", "genesis_account": GENESIS.address}, "validators": {"unl": ["n9bad"]}}, "node public key"),
         ({"node": {"seed": KEYS[0].seed, "data_dir": "d", "genesis_account": GENESIS.address}, "overlay": {"transport": "inproc"}}, "transport"),
         ({"node": {"seed": KEYS[0].seed, "data_dir": "d", "genesis_account": GENESIS.address}, "overlay": {"broker": "http://x"}}, "overlay"),
