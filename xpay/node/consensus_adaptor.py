@@ -84,7 +84,10 @@ TX_SETS_KEPT: Final = 256
 SOURCES_KEPT: Final = 4096
 LEDGERS_KEPT: Final = 2048
 DEFAULT_MAX_OPEN_TRANSACTIONS: Final = 20_000
-"""Open-ledger size at which the ledger closes early (the adaptor's "queue full")."""
+"""Open-ledger size at which the ledger closes early (the adaptor's "queue full"). The open
+ledger itself admits far fewer (``NodeConfig.max_ledger_transactions``, 500: load shedding in
+``xpay.node.open_ledger``), so on a node this never triggers: a full open ledger does not close
+early — as in rippled, the close cadence decides, and the excess waits queued or is refused."""
 
 
 class NodeLog(logging.LoggerAdapter):  # type: ignore[type-arg]
