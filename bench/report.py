@@ -232,14 +232,7 @@ def write_plots(out: Path, records: Sequence[PaymentRecord], header: Sequence[st
         lat = sorted((r.latency or 0.0) * 1000 for r in validated if kind == "all" or r.kind == kind)
         if lat:
             ax.plot(lat, [(i + 1) / len(lat) for i in range(len(lat))], label=f"{kind} ({len(lat)})")
-    ax.set_xlabel("submit -> validated (ms)")
-    ax.set_ylabel("fraction of payments")
-    ax.set_title("Settlement latency CDF")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(out / "latency_cdf.png", dpi=100)
-    plt.close(fig)
+    _finish(plt, fig, ax, "submit -> validated (ms)", "fraction of payments", "Settlement latency CDF", out / "latency_cdf.png")
 
     column = {name: i for i, name in enumerate(header)}
     seconds = [row[0] for row in rows]
@@ -252,14 +245,7 @@ def write_plots(out: Path, records: Sequence[PaymentRecord], header: Sequence[st
     window = 5
     rolling = [sum(validated_per_s[max(0, i - window + 1) : i + 1]) / min(window, i + 1) for i in range(len(rows))]
     ax.plot(seconds, rolling, label=f"validated, {window} s mean", color="green", linewidth=2)
-    ax.set_xlabel("second of the run")
-    ax.set_ylabel("payments per second")
-    ax.set_title("Offered vs validated throughput")
-    ax.grid(True, alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    fig.savefig(out / "throughput.png", dpi=100)
-    plt.close(fig)
+    _finish(plt, fig, ax, "second of the run", "payments per second", "Offered vs validated throughput", out / "throughput.png")
 
     fig, ax = plt.subplots(figsize=(7, 4.5))
     ax.scatter([r.validated_at or 0.0 for r in validated], [(r.latency or 0.0) * 1000 for r in validated], s=2,
@@ -268,15 +254,19 @@ def write_plots(out: Path, records: Sequence[PaymentRecord], header: Sequence[st
     middles = [s + 0.5 for s in seconds]
     ax.plot(middles, [row[column["p50_ms"]] or math.nan for row in rows], label="p50 per second", color="black")
     ax.plot(middles, [row[column["p99_ms"]] or math.nan for row in rows], label="p99 per second", color="red")
-    ax.set_xlabel("second of the run (validated at)")
-    ax.set_ylabel("submit -> validated (ms)")
-    ax.set_title("Latency over time")
+    _finish(plt, fig, ax, "second of the run (validated at)", "submit -> validated (ms)", "Latency over time", out / "latency_over_time.png")
+    return None
+
+
+def _finish(plt: Any, fig: Any, ax: Any, xlabel: str, ylabel: str, title: str, path: Path) -> None:
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
     ax.grid(True, alpha=0.3)
     ax.legend()
     fig.tight_layout()
-    fig.savefig(out / "latency_over_time.png", dpi=100)
+    fig.savefig(path, dpi=100)
     plt.close(fig)
-    return None
 
 
 def summary_text(results: dict[str, Any], out: Path) -> str:
