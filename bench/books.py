@@ -203,9 +203,9 @@ def market_world(depth: int, makers: int, takers: int, txs: int) -> tuple[Ledger
         w.trust(t.account_id, issue, "1000000000", "0")
     # Asks: sell 1 USD at 2.000000 + i drops-per-step XRP; bids: buy 1 USD for 1.9 XRP and less.
     for i in range(depth):
-        m = mms[i % makers].account_id
-        w.offer(m, xrp(f"2.{i % 1000:03d}{i // 1000 % 1000:03d}"), usd(gw, 1))
-        w.offer(m, usd(gw, 1), xrp(f"1.{899999 - i % 900000:06d}"))
+        maker = mms[i % makers].account_id
+        w.offer(maker, xrp(f"2.{i % 1000:03d}{i // 1000 % 1000:03d}"), usd(gw, 1))
+        w.offer(maker, usd(gw, 1), xrp(f"1.{899999 - i % 900000:06d}"))
     ledger = w.close()
     place = []
     cross = []

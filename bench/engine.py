@@ -57,7 +57,7 @@ from xpay.ledger.ledger import Ledger, close_ledger, genesis_ledger
 from xpay.ledger.transfers import trust_create
 from xpay.ledger.views import Fees, OpenView, Sandbox
 from xpay.protocol.flags import asfDefaultRipple
-from xpay.protocol.ids import ACCOUNT_ONE, AccountID
+from xpay.protocol.ids import ACCOUNT_ONE, AccountID, Hash256
 from xpay.protocol.transaction_types import TransactionType
 from xpay.tx.apply import apply_transaction
 from xpay.tx.build import build_ledger
@@ -198,7 +198,7 @@ def grow(parent: Ledger, accounts: int) -> tuple[Ledger, list[AccountID], float,
             items.append((root.key, root))
         state = state.apply(items)
     hash_start = time.process_time()
-    account_hash = state.root_hash()
+    account_hash = Hash256(state.root_hash())
     hash_seconds = time.process_time() - hash_start
     header = parent.header._replace(
         account_hash=account_hash, total_coins=parent.header.total_coins + accounts * 50_000_000
