@@ -63,7 +63,6 @@ from xpay.node.peer_messages import (
     decode_get_ledger,
     decode_get_tx_set,
     decode_proposal,
-    decode_tx_set,
     decode_tx_set_ids,
     encode_ledger_data,
     encode_proposal,
@@ -340,16 +339,6 @@ class RCLConsensusAdaptor:
             )
             self.schedule_advance()
         return status
-
-    def on_tx_set(self, envelope: Envelope) -> None:
-        """A peer's position set, pushed with its proposal (checked against its ID)."""
-        set_id, blobs = decode_tx_set(envelope.payload)
-        if set_id in self.tx_sets:
-            return
-        tx_set = RCLTxSet.from_blobs(blobs)
-        if tx_set.id != set_id:
-            raise PeerMessageError("a transaction set that does not hash to its ID")
-        self._on_tx_set_acquired(tx_set)
 
     def on_tx_set_ids(self, envelope: Envelope) -> None:
         """A peer's position set pushed as IDs: rebuilt from our own position and the blobs we

@@ -484,8 +484,6 @@ class ValidatorNode:
                     adaptor.on_validation(decode_validation(envelope.payload, envelope.sender))
                 elif kind is MessageKind.TX_SET_IDS:
                     adaptor.on_tx_set_ids(envelope)
-                elif kind is MessageKind.TX_SET:
-                    adaptor.on_tx_set(envelope)
                 elif kind is MessageKind.TRANSACTIONS:
                     for _, blob in relay.received(decode_transactions(envelope.payload)):
                         if master.submit_relayed(blob):
